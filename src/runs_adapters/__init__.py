@@ -1,0 +1,1 @@
+"""Transport adapters and user-facing clients of the runs library."""

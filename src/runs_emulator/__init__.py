@@ -1,0 +1,1 @@
+"""A local Assistants Runs API emulator served over real HTTP."""
