@@ -1,0 +1,86 @@
+"""Client-level settings, resolved once from keyword arguments and the environment.
+
+The core never reads ``os.environ`` itself: :meth:`ClientConfig.from_env` takes the mapping
+as an argument, and the adapters' clients pass ``os.environ`` when they are built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from ._errors import InvalidRequestError
+from ._types import NOT_GIVEN, NotGiven
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "ClientConfig"]
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_TIMEOUT = 600.0
+DEFAULT_MAX_RETRIES = 2
+
+
+def _pairs(mapping: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), str(v)) for k, v in (mapping or {}).items())
+
+
+@attrs.frozen(repr=False)
+class ClientConfig:
+    """Everything a request builder needs to know about the client that sends the request.
+
+    ``repr()`` shows whether an API key is set, never the key itself.
+    """
+
+    api_key: str = attrs.field()
+    base_url: str = DEFAULT_BASE_URL
+    organization: str | None = None
+    project: str | None = None
+    default_headers: tuple[tuple[str, str], ...] = ()
+    default_query: tuple[tuple[str, str], ...] = ()
+    timeout: float | None = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+
+    @api_key.validator
+    def _check_key(self, _attribute: object, value: str) -> None:
+        if not isinstance(value, str) or not value:
+            raise InvalidRequestError(
+                "no API key: pass api_key=... or set the OPENAI_API_KEY environment variable"
+            )
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str],
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
+    ) -> ClientConfig:
+        """Resolve settings: explicit arguments win, then ``OPENAI_*`` variables, then defaults."""
+        if max_retries is not None and max_retries < 0:
+            raise InvalidRequestError(f"max_retries must be >= 0, got {max_retries}")
+        resolved_timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+        if resolved_timeout is not None and resolved_timeout <= 0:
+            raise InvalidRequestError(f"timeout must be positive or None, got {resolved_timeout}")
+        return cls(
+            api_key=api_key if api_key is not None else environ.get("OPENAI_API_KEY", ""),
+            base_url=(base_url or environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
+            organization=organization if organization is not None else environ.get("OPENAI_ORG_ID"),
+            project=project if project is not None else environ.get("OPENAI_PROJECT_ID"),
+            default_headers=_pairs(default_headers),
+            default_query=_pairs(default_query),
+            timeout=resolved_timeout,
+            max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"ClientConfig(api_key=<{'set' if self.api_key else 'missing'}>, "
+            f"base_url={self.base_url!r}, organization={self.organization!r}, "
+            f"project={self.project!r}, timeout={self.timeout!r}, max_retries={self.max_retries!r})"
+        )
