@@ -1,0 +1,93 @@
+"""Mapping a non-2xx HTTP response to the matching exception, and bounding body size.
+
+Kept apart from response parsing so the retry flow can raise status errors without
+importing the (comparatively heavy) response models.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ._errors import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    LimitExceededError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._headers import Headers
+from ._request import Request
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "BodyBuffer", "status_error"]
+
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+class BodyBuffer:
+    """Collects a response body chunk by chunk, refusing to grow past ``limit`` bytes.
+
+    Drivers feed it whatever their transport yields, so a hostile or broken server cannot
+    make the client buffer an unbounded body.
+    """
+
+    __slots__ = ("_chunks", "_size", "limit")
+
+    def __init__(self, limit: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        self.limit = limit
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def feed(self, chunk: bytes | bytearray | memoryview) -> None:
+        """Append ``chunk``; raises :class:`LimitExceededError` once the total passes the limit."""
+        self._size += len(chunk)
+        if self._size > self.limit:
+            raise LimitExceededError(
+                f"response body exceeds the limit of {self.limit} bytes; "
+                "raise max_body_bytes if this server really sends bodies this large"
+            )
+        self._chunks.append(bytes(chunk))
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+def status_error(
+    request: Request | None, status: int, headers: Headers, body: bytes
+) -> APIStatusError:
+    """The exception for a non-2xx response, with the parsed error body when there is one."""
+    parsed: object | None
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        parsed = body.decode("utf-8", "replace")
+    message = _error_message(status, parsed)
+    cls = _STATUS_CLASSES.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    return cls(message, status_code=status, headers=headers, body=parsed, request=request)
+
+
+def _error_message(status: int, parsed: object | None) -> str:
+    detail: object = parsed
+    if isinstance(parsed, dict):
+        inner = parsed.get("error", parsed)
+        detail = inner.get("message", inner) if isinstance(inner, dict) else inner
+    if detail is None or detail == "":
+        return f"Error code: {status}"
+    text = detail if isinstance(detail, str) else json.dumps(detail)
+    return f"Error code: {status} - {text[:500]}"
