@@ -1,0 +1,30 @@
+"""The thread object (spec: ``ThreadObject``), sent by the ``thread.created`` event."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ._base import RunsModel
+
+__all__ = ["Thread", "ToolResources", "ToolResourcesCodeInterpreter", "ToolResourcesFileSearch"]
+
+
+class ToolResourcesCodeInterpreter(RunsModel):
+    file_ids: list[str] | None = None
+
+
+class ToolResourcesFileSearch(RunsModel):
+    vector_store_ids: list[str] | None = None
+
+
+class ToolResources(RunsModel):
+    code_interpreter: ToolResourcesCodeInterpreter | None = None
+    file_search: ToolResourcesFileSearch | None = None
+
+
+class Thread(RunsModel):
+    id: str
+    object: Literal["thread"] | str
+    created_at: int
+    tool_resources: ToolResources | None = None
+    metadata: dict[str, str] | None = None
