@@ -8,29 +8,17 @@ the first request used ``after`` (or no cursor), and ``before=first_id`` when it
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import attrs
-import pydantic
 
 from ._request import Request
+from .models.pagination import CursorPage
 
 __all__ = ["CursorPage", "next_page_request"]
 
 _T = TypeVar("_T")
-
-
-class CursorPage(pydantic.BaseModel, Generic[_T]):
-    """One page of a list response (``ListRunsResponse``/``ListRunStepsResponse``)."""
-
-    model_config = pydantic.ConfigDict(extra="allow")
-
-    object: str = "list"
-    data: list[_T]
-    first_id: str | None = None
-    last_id: str | None = None
-    has_more: bool = False
 
 
 def next_page_request(request: Request, page: CursorPage[_T]) -> Request | None:

@@ -15,10 +15,9 @@ import pydantic
 
 from ._errors import APIResponseValidationError
 from ._headers import Headers
-from ._pagination import CursorPage
 from ._request import Request, ResultKind
 from ._status import status_error
-from .models import Run, RunStep
+from .models import CursorPage, Run, RunStep
 
 __all__ = ["parse_response"]
 
