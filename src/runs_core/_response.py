@@ -43,9 +43,9 @@ def parse_response(request: Request, status: int, headers: Headers, body: bytes)
     try:
         return adapter.validate_json(body)
     except pydantic.ValidationError as exc:
-        first = exc.errors(include_url=False)[0] if exc.error_count() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-        what = first.get("msg", "invalid")
+        errors = exc.errors(include_url=False)
+        where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "body"
+        what = errors[0]["msg"] if errors else "invalid"
         raise APIResponseValidationError(
             f"{request.result.value} response does not match the contract at {where}: {what}",
             status_code=status,
