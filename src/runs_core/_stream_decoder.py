@@ -1,0 +1,90 @@
+"""Bytes of an Assistants stream in, typed events out: :class:`AssistantStreamDecoder`.
+
+It layers the contract's meaning on the plain SSE decoder:
+
+* each event's JSON is validated straight from its data into the class its name
+  announces (:func:`parse_event`); a name the contract does not know yet becomes an
+  ``UnknownEvent``, never an error and never dropped;
+* ``done`` is returned as a ``DoneEvent`` and ends the stream: :attr:`done` turns true and
+  later bytes are ignored (a client may still read them to free the connection);
+* an ``error`` event raises :class:`StreamErrorEvent` carrying the payload. Events that
+  preceded it in the same chunk are returned first and the error is raised by the next
+  call, so nothing before the error is lost;
+* :meth:`end` raises :class:`StreamIncompleteError` when the bytes stopped before
+  ``done``: a cut connection is never mistaken for a finished run.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ._errors import StreamErrorEvent, StreamIncompleteError
+from ._events import AssistantStreamEvent, parse_event
+from ._sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
+
+__all__ = ["AssistantStreamDecoder"]
+
+
+class AssistantStreamDecoder:
+    """Incremental decoder of one Assistants event stream (``feed`` / ``end``)."""
+
+    __slots__ = ("_error", "_sse", "done", "events_seen")
+
+    def __init__(self, *, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
+        self._sse = SSEDecoder(max_event_size=max_event_size)
+        self._error: StreamErrorEvent | None = None
+        self.done = False
+        self.events_seen = 0
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[AssistantStreamEvent]:
+        """The typed events completed by ``data``, in order (a ``DoneEvent`` last, if any).
+
+        Raises :class:`StreamErrorEvent` for an ``error`` event,
+        :class:`StreamEventDecodeError` for data that does not fit its event, and
+        :class:`LimitExceededError` for an oversized line or event.
+        """
+        if self._error is not None:
+            raise self._error
+        if self.done:
+            return []
+        out: list[AssistantStreamEvent] = []
+        for sse in self._sse.feed(data):
+            name = sse.event
+            if name == "error":
+                self._error = _error_event(sse.data)
+                if not out:
+                    raise self._error
+                break
+            event = parse_event(name, sse.data)
+            out.append(event)
+            if name == "done":
+                self.done = True
+                break
+        self.events_seen += len(out)
+        return out
+
+    def end(self) -> list[AssistantStreamEvent]:
+        """Declare the body over. Raises unless ``done`` arrived (or an error is pending)."""
+        if self._error is not None:
+            raise self._error
+        self._sse.end()
+        if not self.done:
+            where = " mid-event" if self._sse.truncated else ""
+            raise StreamIncompleteError(
+                f"the stream ended{where} before its 'done' event after "
+                f"{self.events_seen} events; the result is incomplete"
+            )
+        return []
+
+
+def _error_event(data: str) -> StreamErrorEvent:
+    try:
+        payload: object = json.loads(data)
+    except ValueError:
+        payload = data
+    message = "the server sent an error event"
+    if isinstance(payload, dict):
+        inner = payload.get("error", payload)
+        if isinstance(inner, dict) and inner.get("message"):
+            message += f": {inner['message']}"
+    return StreamErrorEvent(message, error=payload, data=data)
