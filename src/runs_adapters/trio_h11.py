@@ -1,0 +1,312 @@
+"""An :class:`~runs_adapters._transport.AsyncTransport` built from trio streams and h11.
+
+It exists so trio users need no third-party HTTP client: h11 does the HTTP/1.1 framing
+(content-length, chunked and close-delimited bodies), trio moves the bytes, and this module
+only pools connections and turns trio, h11 and ssl failures into the core's
+:class:`~runs_core.APIConnectionError` and :class:`~runs_core.APITimeoutError`.
+
+Example::
+
+    transport = TrioTransport()
+    response = await transport.send(request)
+    body = b"".join([chunk async for chunk in response.aiter_bytes()])
+    await transport.aclose()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+from collections.abc import AsyncIterator, Iterator
+from typing import cast
+from urllib.parse import urlsplit
+
+import certifi
+import h11
+import trio
+
+from runs_core import APIConnectionError, APITimeoutError, Headers, InvalidRequestError, Request
+
+__all__ = ["TrioResponse", "TrioTransport"]
+
+_Origin = tuple[str, str, int]
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_CONNECTION_FAILURES = (
+    OSError,  # includes ssl.SSLError and socket errors
+    trio.BrokenResourceError,
+    trio.ClosedResourceError,
+    h11.RemoteProtocolError,
+)
+
+
+def default_ssl_context(verify: bool = True) -> ssl.SSLContext:
+    """A client context trusting certifi's CA bundle, or checking nothing if not ``verify``."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    context.set_alpn_protocols(["http/1.1"])
+    return context
+
+
+@contextlib.contextmanager
+def _io(request: Request) -> Iterator[None]:
+    """Bound one connect, write or read by ``request.timeout`` and map its failures."""
+    timeout = request.timeout
+    try:
+        with trio.fail_after(timeout) if timeout is not None else contextlib.nullcontext():
+            yield
+    except trio.TooSlowError as exc:
+        raise APITimeoutError(request=request) from exc
+    except _CONNECTION_FAILURES as exc:
+        detail = exc.__cause__ or exc  # trio wraps ssl and socket errors: show the real one
+        raise APIConnectionError(f"Connection error: {detail!r}", request=request) from exc
+
+
+class _Connection:
+    """One socket (TLS or not) plus the h11 state machine of its current request/response."""
+
+    def __init__(self, origin: _Origin, stream: trio.abc.Stream, chunk_size: int) -> None:
+        self.origin = origin
+        self.stream = stream
+        self.h11 = h11.Connection(h11.CLIENT)
+        self.chunk_size = chunk_size
+        self.reused = False  # served an earlier response, so the server may have dropped it
+        self.got_bytes = False  # any response bytes this cycle: after that, no silent retry
+
+    async def write(self, event: h11.Event, request: Request) -> None:
+        data = self.h11.send(event)
+        if data:
+            with _io(request):
+                await self.stream.send_all(data)
+
+    async def next_event(self, request: Request) -> h11.Event:
+        """The next h11 event, reading from the socket (each read bounded) as needed."""
+        while True:
+            with _io(request):
+                event = self.h11.next_event()
+                if isinstance(event, h11.Event):
+                    return event
+                if event is h11.PAUSED:  # only after a complete response; a bug if reached
+                    raise h11.RemoteProtocolError("response already complete")
+                data = await self.stream.receive_some(self.chunk_size)
+                self.got_bytes = self.got_bytes or bool(data)
+                # h11 takes any bytes-like object; b"" tells it the peer closed.
+                self.h11.receive_data(cast(bytes, data))
+
+    def reusable(self) -> bool:
+        return self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE
+
+    async def discard(self) -> None:
+        """Close the socket at once (no TLS goodbye), even inside a cancelled scope."""
+        await trio.aclose_forcefully(self.stream)
+
+
+class TrioResponse:
+    """A response whose head has arrived; implements ``AsyncTransportResponse``.
+
+    Reading the body to its end returns the connection to the pool; ``aclose`` before that
+    closes the socket, so the server sees the client hang up.
+    """
+
+    def __init__(
+        self, transport: TrioTransport, conn: _Connection, request: Request, head: h11.Response
+    ) -> None:
+        self._transport = transport
+        self._conn: _Connection | None = conn
+        self._request = request
+        self._complete = False
+        self.status: int = head.status_code
+        self.headers: Headers = Headers(head.headers.raw_items())
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        """Yield body bytes as they arrive.
+
+        Raises :class:`APIConnectionError` if the connection breaks before the body's end
+        (including a body shorter than its ``Content-Length``), :class:`APITimeoutError` if
+        one read waits longer than the request's timeout, and :class:`APIConnectionError` if
+        the response was closed before its body was read.
+        """
+        conn = self._conn
+        if conn is None:
+            if self._complete:
+                return
+            raise APIConnectionError("Response was closed before its body was read.")
+        try:
+            while True:
+                event = await conn.next_event(self._request)
+                if isinstance(event, h11.Data):
+                    data = event.data
+                    yield data if type(data) is bytes else bytes(data)
+                elif isinstance(event, h11.EndOfMessage):
+                    break
+                else:
+                    raise APIConnectionError(
+                        f"Unexpected HTTP event {event!r}.", request=self._request
+                    )
+        except BaseException:
+            # Cancelled, broken or abandoned mid-body: the socket is in an unknown state.
+            # (If aclose() already took the connection, it is not ours to close any more.)
+            if self._conn is conn:
+                self._conn = None
+                await conn.discard()
+            raise
+        self._conn = None
+        self._complete = True
+        await self._transport._release(conn)
+
+    async def aclose(self) -> None:
+        """Release the connection: back to the pool if the body was all read, else closed."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        # The last Data may have been consumed without asking h11 for the EndOfMessage that
+        # is already buffered; finishing the cycle without I/O keeps the connection.
+        with contextlib.suppress(h11.RemoteProtocolError):
+            if conn.h11.their_state is h11.SEND_BODY and isinstance(
+                conn.h11.next_event(), h11.EndOfMessage
+            ):
+                self._complete = True
+                await self._transport._release(conn)
+                return
+        await conn.discard()
+
+
+class TrioTransport:
+    """HTTP/1.1 over trio sockets with keep-alive pooling; implements ``AsyncTransport``.
+
+    ``ssl_context`` is used for https as given; otherwise a context trusting certifi's CA
+    bundle is built, verifying certificates and hostnames unless ``verify=False``.
+    ``max_connections`` is how many idle keep-alive connections are kept per
+    (scheme, host, port); more are closed when released. ``chunk_size`` is the most bytes
+    read from the socket at once. ``connections_opened`` counts every connection made.
+    """
+
+    def __init__(
+        self,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        verify: bool = True,
+        max_connections: int = 10,
+        chunk_size: int = 65536,
+    ) -> None:
+        if max_connections < 0 or chunk_size < 1:
+            raise ValueError("max_connections must be >= 0 and chunk_size >= 1")
+        self._ssl_context = ssl_context
+        self._verify = verify
+        self._max_connections = max_connections
+        self._chunk_size = chunk_size
+        self._idle: dict[_Origin, list[_Connection]] = {}
+        self._closed = False
+        self.connections_opened = 0
+
+    async def send(self, request: Request) -> TrioResponse:
+        """Send ``request`` and return once the response head is in.
+
+        A pooled connection that fails before any response byte arrives (the server closed
+        it while idle) is replaced by one new connection, once, without surfacing an error.
+        Raises :class:`APIConnectionError`, :class:`APITimeoutError`, or
+        :class:`InvalidRequestError` for a URL that is not http(s).
+        """
+        if self._closed:
+            raise RuntimeError("TrioTransport.send() called after aclose()")
+        origin = _origin(request.url)
+        conn = self._checkout(origin)
+        while True:
+            if conn is None:
+                conn = await self._connect(origin, request)
+            try:
+                head = await self._exchange(conn, origin, request)
+            except BaseException as exc:
+                await conn.discard()
+                stale = conn.reused and not conn.got_bytes
+                if stale and type(exc) is APIConnectionError:
+                    conn = None
+                    continue
+                raise
+            return TrioResponse(self, conn, request, head)
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep on trio's clock (used by the retry and polling logic)."""
+        await trio.sleep(seconds)
+
+    async def aclose(self) -> None:
+        """Close every pooled connection; responses still being read keep theirs until done."""
+        self._closed = True
+        idle = [conn for conns in self._idle.values() for conn in conns]
+        self._idle.clear()
+        for conn in idle:
+            await conn.discard()
+
+    def _checkout(self, origin: _Origin) -> _Connection | None:
+        idle = self._idle.get(origin)
+        return idle.pop() if idle else None  # most recently used: least likely to be stale
+
+    async def _release(self, conn: _Connection) -> None:
+        idle = self._idle.setdefault(conn.origin, [])
+        if conn.reusable() and not self._closed and len(idle) < self._max_connections:
+            conn.h11.start_next_cycle()
+            conn.reused, conn.got_bytes = True, False
+            idle.append(conn)
+        else:
+            await conn.discard()
+
+    async def _connect(self, origin: _Origin, request: Request) -> _Connection:
+        scheme, host, port = origin
+        with _io(request):
+            stream: trio.abc.Stream = await trio.open_tcp_stream(host, port)
+            if scheme == "https":
+                if self._ssl_context is None:  # built on first use: loading CAs is not free
+                    self._ssl_context = default_ssl_context(self._verify)
+                context = self._ssl_context
+                tls = trio.SSLStream(stream, context, server_hostname=host, https_compatible=True)
+                try:
+                    await tls.do_handshake()
+                except BaseException:
+                    await trio.aclose_forcefully(stream)
+                    raise
+                stream = tls
+        self.connections_opened += 1
+        return _Connection(origin, stream, self._chunk_size)
+
+    async def _exchange(self, conn: _Connection, origin: _Origin, request: Request) -> h11.Response:
+        """Write the whole request, then read up to the final (non-1xx) response head."""
+        headers = list(request.headers)
+        names = {name.lower() for name, _ in headers}
+        if "host" not in names:
+            headers.insert(0, ("Host", _host_header(origin)))
+        if request.body is not None and not names & {"content-length", "transfer-encoding"}:
+            headers.append(("Content-Length", str(len(request.body))))
+        target = request.path
+        await conn.write(
+            h11.Request(method=request.method, target=target, headers=headers), request
+        )
+        if request.body:
+            await conn.write(h11.Data(data=request.body), request)
+        await conn.write(h11.EndOfMessage(), request)
+        while True:
+            event = await conn.next_event(request)
+            if isinstance(event, h11.Response):
+                return event
+            if not isinstance(event, h11.InformationalResponse):
+                raise APIConnectionError(
+                    "Server closed the connection without a response.", request=request
+                )
+
+
+def _origin(url: str) -> _Origin:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise InvalidRequestError(f"TrioTransport needs an http(s) URL with a host, got {url!r}")
+    try:
+        port = parts.port or _DEFAULT_PORTS[scheme]
+    except ValueError as exc:
+        raise InvalidRequestError(f"bad port in URL {url!r}") from exc
+    return scheme, parts.hostname, port
+
+
+def _host_header(origin: _Origin) -> str:
+    scheme, host, port = origin
+    host = f"[{host}]" if ":" in host else host
+    return host if port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
