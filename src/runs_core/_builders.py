@@ -66,6 +66,17 @@ def _check_id(name: str, value: object) -> str:
     return value
 
 
+def _segment(name: str, value: object) -> str:
+    """``value`` as one percent-encoded path segment that can never move the path.
+
+    ``quote`` leaves dots alone, and a segment that is exactly ``.`` or ``..`` is a dot
+    segment that clients and servers resolve (RFC 3986, 5.2.4): ``/threads/../runs`` would
+    become ``/runs``. Encoding the dots keeps it a literal segment.
+    """
+    encoded = quote(_check_id(name, value), safe="")
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+
+
 def _check_header(name: str, value: str) -> tuple[str, str]:
     # A CR or LF would let a value start a new header or end the head: refuse it outright.
     for part, label in ((name, "name"), (value, "value")):
@@ -142,7 +153,7 @@ class RequestBuilder:
             body["stream"] = stream
         return self._build(
             "POST",
-            f"/threads/{quote(_check_id('thread_id', thread_id), safe='')}/runs",
+            f"/threads/{_segment('thread_id', thread_id)}/runs",
             query=self._include(include),
             body=body,
             stream=stream is True,
@@ -170,7 +181,7 @@ class RequestBuilder:
         """``GET /threads/{thread_id}/runs``: one page of runs."""
         return self._build(
             "GET",
-            f"/threads/{quote(_check_id('thread_id', thread_id), safe='')}/runs",
+            f"/threads/{_segment('thread_id', thread_id)}/runs",
             query=self._cursor(after=after, before=before, limit=limit, order=order),
             body=None,
             result=ResultKind.RUN_PAGE,
@@ -334,7 +345,7 @@ class RequestBuilder:
         timeout: Timeout = NOT_GIVEN,
     ) -> Request:
         """``GET .../runs/{run_id}/steps/{step_id}``."""
-        step = quote(_check_id("step_id", step_id), safe="")
+        step = _segment("step_id", step_id)
         return self._build(
             "GET",
             self._run_path(thread_id, run_id) + f"/steps/{step}",
@@ -351,8 +362,7 @@ class RequestBuilder:
 
     @staticmethod
     def _run_path(thread_id: str, run_id: str) -> str:
-        thread = quote(_check_id("thread_id", thread_id), safe="")
-        return f"/threads/{thread}/runs/{quote(_check_id('run_id', run_id), safe='')}"
+        return f"/threads/{_segment('thread_id', thread_id)}/runs/{_segment('run_id', run_id)}"
 
     @staticmethod
     def _include(include: Include | NotGiven) -> list[tuple[str, str]]:
