@@ -411,9 +411,14 @@ class RequestBuilder:
         idempotency_key: str | None = None,
     ) -> Request:
         config = self.config
-        pairs = [*config.default_query, *query]
+        # Later sources replace earlier ones key by key (default_query < built < extra_query),
+        # so a caller's override is never sent next to the value it overrides.
+        pairs = [(k, v) for k, v in config.default_query if k not in {k for k, _ in query}]
+        pairs.extend(query)
         if extra_query:
-            pairs.extend((str(k), str(v)) for k, v in extra_query.items())
+            extra = [(str(k), str(v)) for k, v in extra_query.items()]
+            overridden = {k for k, _ in extra}
+            pairs = [(k, v) for k, v in pairs if k not in overridden] + extra
         url = config.base_url + path
         if pairs:
             url += "?" + urlencode(pairs, quote_via=quote, safe="")
