@@ -426,7 +426,11 @@ class RequestBuilder:
             body = {**(body or {}), **{k: _jsonable(v) for k, v in extra_body.items()}}
         data = None
         if body is not None:
-            data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+            try:
+                text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+                data = text.encode()
+            except ValueError as exc:  # NaN, an infinity or a lone surrogate: not valid JSON
+                raise InvalidRequestError(f"cannot send the body as JSON: {exc}") from None
         headers = self._headers(stream, data is not None, idempotency_key, extra_headers)
         return Request(
             method=method,
