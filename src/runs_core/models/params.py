@@ -4,8 +4,8 @@ They describe what the contract accepts (``CreateRunRequest`` and friends), so a
 checker can catch a misspelt key; nothing validates them at runtime.
 """
 
-from __future__ import annotations
-
+# No "from __future__ import annotations": TypedDict needs Required[...] evaluated at
+# runtime to fill in __required_keys__.
 from typing import Literal, NotRequired, Required, TypeAlias, TypedDict
 
 __all__ = [
