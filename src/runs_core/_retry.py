@@ -13,6 +13,7 @@ with jitter, capped at ``max_delay``.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import math
 
@@ -54,6 +55,10 @@ def retry_after_seconds(headers: Headers, *, now: float) -> float | None:
             when = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
             return None
+        if when.tzinfo is None:
+            # "-0000" (RFC 5322: UTC, zone unknown) parses as naive; .timestamp() would
+            # otherwise read it in the machine's local time zone.
+            when = when.replace(tzinfo=datetime.UTC)
         return when.timestamp() - now
     return value if math.isfinite(value) else None
 
