@@ -94,6 +94,11 @@ async def read_all(transport: TrioTransport, req: Request) -> tuple[int, bytes]:
     return response.status, body
 
 
+def pooled(transport: TrioTransport, server: Server) -> int:
+    """How many idle connections the transport keeps for ``server`` (white-box)."""
+    return len(transport._idle.get(("http", "127.0.0.1", server.port), []))
+
+
 async def wait_for_hangup(stream: trio.abc.Stream, server: Server) -> None:
     """Read until the client closes (EOF or reset), then record it."""
     while await stream.receive_some(65536):
@@ -211,6 +216,7 @@ async def test_close_delimited_body_is_read_to_eof_and_not_pooled(nursery: trio.
     server = await start(nursery, raw(b"HTTP/1.1 200 OK\r\n\r\nuntil the end"))
     transport = TrioTransport()
     assert await read_all(transport, request(server.url())) == (200, b"until the end")
+    assert pooled(transport, server) == 0  # h11 says DONE, but the socket hit EOF
     assert await read_all(transport, request(server.url())) == (200, b"until the end")
     assert transport.connections_opened == server.connections == 2
 
@@ -252,6 +258,7 @@ async def test_sequential_requests_reuse_one_connection(nursery: trio.Nursery) -
     server = await start(nursery, h11_server(ok()))
     transport = TrioTransport()
     assert await read_all(transport, request(server.url())) == (200, b"hello")
+    assert pooled(transport, server) == 1
     assert await read_all(transport, request(server.url())) == (200, b"hello")
     assert server.connections == 1
     assert transport.connections_opened == 1
@@ -417,7 +424,7 @@ async def test_cancelled_read_discards_the_connection(nursery: trio.Nursery) -> 
         inner.cancel_scope.cancel()
     assert got == [b"some"]
     assert await server.hangups.receive() == 1
-    assert transport._idle.get(("http", "127.0.0.1", server.port), []) == []
+    assert pooled(transport, server) == 0
 
 
 # ---------------------------------------------------------------------------- TLS
@@ -475,6 +482,16 @@ async def test_tls_refuses_a_certificate_for_another_host(
         await transport.send(request(server.url(scheme="https")))
     assert "CERTIFICATE_VERIFY_FAILED" in str(info.value)
     assert server.requests == []
+
+
+@pytest.mark.trio
+async def test_tls_close_delimited_body_without_close_notify(
+    nursery: trio.Nursery, ca: trustme.CA
+) -> None:
+    tls = server_context(ca, "127.0.0.1")
+    server = await start(nursery, raw(b"HTTP/1.1 200 OK\r\n\r\nuntil the end"), tls)
+    transport = TrioTransport(ssl_context=trusting(ca))
+    assert await read_all(transport, request(server.url(scheme="https"))) == (200, b"until the end")
 
 
 @pytest.mark.trio

@@ -73,6 +73,7 @@ class _Connection:
         self.chunk_size = chunk_size
         self.reused = False  # served an earlier response, so the server may have dropped it
         self.got_bytes = False  # any response bytes this cycle: after that, no silent retry
+        self.eof = False  # h11 reports DONE after a close-delimited body, yet the socket is dead
 
     async def write(self, event: h11.Event, request: Request) -> None:
         data = self.h11.send(event)
@@ -91,11 +92,12 @@ class _Connection:
                     raise h11.RemoteProtocolError("response already complete")
                 data = await self.stream.receive_some(self.chunk_size)
                 self.got_bytes = self.got_bytes or bool(data)
+                self.eof = not data
                 # h11 takes any bytes-like object; b"" tells it the peer closed.
                 self.h11.receive_data(cast(bytes, data))
 
     def reusable(self) -> bool:
-        return self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE
+        return not self.eof and self.h11.our_state is self.h11.their_state is h11.DONE
 
     async def discard(self) -> None:
         """Close the socket at once (no TLS goodbye), even inside a cancelled scope."""
