@@ -1,0 +1,228 @@
+"""status_error maps each status class to its exception; BodyBuffer bounds a body; Headers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from runs_core import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    Headers,
+    InternalServerError,
+    InvalidRequestError,
+    LimitExceededError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RunsError,
+    UnprocessableEntityError,
+)
+from runs_core._status import BodyBuffer, status_error
+
+ERROR_BODY = json.dumps(
+    {
+        "error": {
+            "message": "No run found with id 'run_x'.",
+            "type": "invalid_request_error",
+            "param": "run_id",
+            "code": "not_found",
+        }
+    }
+).encode()
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (422, UnprocessableEntityError),
+        (429, RateLimitError),
+        (500, InternalServerError),
+        (502, InternalServerError),
+        (503, InternalServerError),
+        (599, InternalServerError),
+    ],
+)
+def test_each_status_maps_to_its_exception_class(status: int, cls: type[APIStatusError]) -> None:
+    error = status_error(None, status, Headers(), b"")
+    assert type(error) is cls
+    assert error.status_code == status
+
+
+@pytest.mark.parametrize("status", [418, 405, 410, 451, 302])
+def test_any_other_status_is_the_api_status_error_base(status: int) -> None:
+    assert type(status_error(None, status, Headers(), b"")) is APIStatusError
+
+
+def test_the_error_body_fields_are_copied_onto_the_exception() -> None:
+    error = status_error(None, 404, Headers({"X-Request-Id": "req_123"}), ERROR_BODY)
+    assert str(error) == "Error code: 404 - No run found with id 'run_x'."
+    assert error.message == "Error code: 404 - No run found with id 'run_x'."
+    assert error.type == "invalid_request_error"
+    assert error.param == "run_id"
+    assert error.code == "not_found"
+    assert error.request_id == "req_123"
+    assert error.body == json.loads(ERROR_BODY)
+    assert error.error == json.loads(ERROR_BODY)["error"]
+
+
+def test_the_response_headers_are_kept_on_the_exception() -> None:
+    error = status_error(None, 429, Headers({"Retry-After": "3"}), b"")
+    assert error.headers["retry-after"] == "3"
+
+
+def test_an_empty_body_gives_just_the_status_in_the_message() -> None:
+    error = status_error(None, 500, Headers(), b"")
+    assert str(error) == "Error code: 500"
+    assert (error.body, error.error, error.code, error.type, error.param) == (
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_a_non_json_body_is_kept_as_text_in_the_message() -> None:
+    error = status_error(None, 502, Headers(), b"<html>Bad gateway</html>")
+    assert str(error) == "Error code: 502 - <html>Bad gateway</html>"
+    assert error.body == "<html>Bad gateway</html>"
+    assert error.error is None
+
+
+def test_an_error_object_without_an_error_wrapper_is_read_directly() -> None:
+    body = json.dumps({"message": "slow down", "type": "rate_limit", "code": None}).encode()
+    error = status_error(None, 429, Headers(), body)
+    assert str(error) == "Error code: 429 - slow down"
+    assert error.type == "rate_limit"
+    assert error.code is None
+
+
+def test_an_error_that_is_a_bare_string_becomes_the_message() -> None:
+    error = status_error(None, 400, Headers(), b'{"error": "bad thing"}')
+    assert str(error) == "Error code: 400 - bad thing"
+    assert error.error is None
+
+
+def test_a_long_message_is_cut_to_500_characters() -> None:
+    body = json.dumps({"error": {"message": "x" * 2000}}).encode()
+    assert str(status_error(None, 400, Headers(), body)) == "Error code: 400 - " + "x" * 500
+
+
+def test_the_request_is_attached_to_the_exception() -> None:
+    from runs_core import ClientConfig, RequestBuilder
+
+    request = RequestBuilder(ClientConfig(api_key="k")).list_runs("thread_1")
+    assert status_error(request, 404, Headers(), b"").request is request
+
+
+# -- whose fault: the hierarchy ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        BadRequestError,
+        AuthenticationError,
+        PermissionDeniedError,
+        NotFoundError,
+        ConflictError,
+        UnprocessableEntityError,
+        RateLimitError,
+        InternalServerError,
+    ],
+)
+def test_every_status_error_is_an_api_status_error(cls: type[APIStatusError]) -> None:
+    assert issubclass(cls, APIStatusError)
+    assert issubclass(cls, APIError)
+    assert issubclass(cls, RunsError)
+
+
+def test_timeouts_are_connection_errors() -> None:
+    assert issubclass(APITimeoutError, APIConnectionError)
+    assert issubclass(APIConnectionError, APIError)
+
+
+def test_invalid_request_is_the_callers_fault_and_a_value_error() -> None:
+    assert issubclass(InvalidRequestError, ValueError)
+    assert issubclass(InvalidRequestError, RunsError)
+    assert not issubclass(InvalidRequestError, APIError)
+
+
+def test_a_validation_error_shows_an_excerpt_of_the_body() -> None:
+    error = APIResponseValidationError(
+        "not JSON", status_code=200, headers=Headers({"x-request-id": "req_9"}), body=b"y" * 300
+    )
+    assert str(error) == "not JSON; body starts: '" + "y" * 200 + "... (300 chars)'"
+    assert error.request_id == "req_9"
+
+
+# -- BodyBuffer -------------------------------------------------------------------------
+
+
+def test_body_buffer_joins_chunks_of_any_bytes_like_type() -> None:
+    buffer = BodyBuffer(limit=100)
+    buffer.feed(b"ab")
+    buffer.feed(bytearray(b"cd"))
+    buffer.feed(memoryview(b"ef"))
+    assert buffer.getvalue() == b"abcdef"
+
+
+def test_body_buffer_accepts_exactly_the_limit() -> None:
+    buffer = BodyBuffer(limit=4)
+    buffer.feed(b"ab")
+    buffer.feed(b"cd")
+    assert buffer.getvalue() == b"abcd"
+
+
+def test_body_buffer_refuses_one_byte_past_the_limit() -> None:
+    buffer = BodyBuffer(limit=4)
+    buffer.feed(b"abcd")
+    with pytest.raises(LimitExceededError, match="exceeds the limit of 4 bytes"):
+        buffer.feed(b"e")
+
+
+def test_body_buffer_default_limit_is_32_mib() -> None:
+    assert BodyBuffer().limit == 32 * 1024 * 1024
+
+
+# -- Headers ----------------------------------------------------------------------------
+
+
+def test_headers_lookup_ignores_case() -> None:
+    headers = Headers({"X-Request-Id": "req_1"})
+    assert headers["x-request-id"] == "req_1"
+    assert headers.get("X-REQUEST-ID") == "req_1"
+    assert "x-Request-ID" in headers
+
+
+def test_headers_accept_byte_pairs_as_h11_gives_them() -> None:
+    headers = Headers([(b"Content-Type", b"application/json")])
+    assert headers["content-type"] == "application/json"
+
+
+def test_repeated_headers_are_joined_with_a_comma() -> None:
+    headers = Headers([("Vary", "a"), ("vary", "b")])
+    assert headers["VARY"] == "a, b"
+    assert len(headers) == 1
+    assert headers.raw_items() == (("Vary", "a"), ("vary", "b"))
+
+
+def test_headers_repr_redacts_credentials() -> None:
+    headers = Headers({"Authorization": "Bearer sk-secret", "api-key": "sk-two", "X-A": "1"})
+    text = repr(headers)
+    assert "sk-secret" not in text
+    assert "sk-two" not in text
+    assert "'x-a': '1'" in text
