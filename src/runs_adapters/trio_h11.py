@@ -27,16 +27,12 @@ import trio
 
 from runs_core import APIConnectionError, APITimeoutError, Headers, InvalidRequestError, Request
 
-__all__ = ["TrioResponse", "TrioTransport"]
+__all__ = ["TrioResponse", "TrioTransport", "default_ssl_context"]
 
 _Origin = tuple[str, str, int]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_CONNECTION_FAILURES = (
-    OSError,  # includes ssl.SSLError and socket errors
-    trio.BrokenResourceError,
-    trio.ClosedResourceError,
-    h11.RemoteProtocolError,
-)
+# OSError covers socket and ssl errors; trio wraps most of them in BrokenResourceError.
+_FAILURES = (OSError, trio.BrokenResourceError, trio.ClosedResourceError, h11.RemoteProtocolError)
 
 
 def default_ssl_context(verify: bool = True) -> ssl.SSLContext:
@@ -58,8 +54,8 @@ def _io(request: Request) -> Iterator[None]:
             yield
     except trio.TooSlowError as exc:
         raise APITimeoutError(request=request) from exc
-    except _CONNECTION_FAILURES as exc:
-        detail = exc.__cause__ or exc  # trio wraps ssl and socket errors: show the real one
+    except _FAILURES as exc:
+        detail = exc.__cause__ or exc  # the wrapped ssl/socket error says what went wrong
         raise APIConnectionError(f"Connection error: {detail!r}", request=request) from exc
 
 
@@ -125,9 +121,8 @@ class TrioResponse:
         """Yield body bytes as they arrive.
 
         Raises :class:`APIConnectionError` if the connection breaks before the body's end
-        (including a body shorter than its ``Content-Length``), :class:`APITimeoutError` if
-        one read waits longer than the request's timeout, and :class:`APIConnectionError` if
-        the response was closed before its body was read.
+        (a body shorter than its ``Content-Length`` included) or the response was closed
+        first, and :class:`APITimeoutError` if one read outlasts the request's timeout.
         """
         conn = self._conn
         if conn is None:
@@ -143,9 +138,7 @@ class TrioResponse:
                 elif isinstance(event, h11.EndOfMessage):
                     break
                 else:
-                    raise APIConnectionError(
-                        f"Unexpected HTTP event {event!r}.", request=self._request
-                    )
+                    raise APIConnectionError(f"Unexpected {event!r}.", request=self._request)
         except BaseException:
             # Cancelled, broken or abandoned mid-body: the socket is in an unknown state.
             # (If aclose() already took the connection, it is not ours to close any more.)
@@ -162,16 +155,12 @@ class TrioResponse:
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        # The last Data may have been consumed without asking h11 for the EndOfMessage that
-        # is already buffered; finishing the cycle without I/O keeps the connection.
+        # The caller may have stopped at the last Data, before asking h11 for the
+        # EndOfMessage already buffered: finishing that without I/O keeps the connection.
         with contextlib.suppress(h11.RemoteProtocolError):
-            if conn.h11.their_state is h11.SEND_BODY and isinstance(
-                conn.h11.next_event(), h11.EndOfMessage
-            ):
-                self._complete = True
-                await self._transport._release(conn)
-                return
-        await conn.discard()
+            if conn.h11.their_state is h11.SEND_BODY:
+                conn.h11.next_event()
+        await self._transport._release(conn)  # pools it only if the exchange is complete
 
 
 class TrioTransport:
@@ -213,7 +202,8 @@ class TrioTransport:
         if self._closed:
             raise RuntimeError("TrioTransport.send() called after aclose()")
         origin = _origin(request.url)
-        conn = self._checkout(origin)
+        idle = self._idle.get(origin)
+        conn = idle.pop() if idle else None  # the most recently used is least likely stale
         while True:
             if conn is None:
                 conn = await self._connect(origin, request)
@@ -240,10 +230,6 @@ class TrioTransport:
         for conn in idle:
             await conn.discard()
 
-    def _checkout(self, origin: _Origin) -> _Connection | None:
-        idle = self._idle.get(origin)
-        return idle.pop() if idle else None  # most recently used: least likely to be stale
-
     async def _release(self, conn: _Connection) -> None:
         idle = self._idle.setdefault(conn.origin, [])
         if conn.reusable() and not self._closed and len(idle) < self._max_connections:
@@ -260,8 +246,10 @@ class TrioTransport:
             if scheme == "https":
                 if self._ssl_context is None:  # built on first use: loading CAs is not free
                     self._ssl_context = default_ssl_context(self._verify)
-                context = self._ssl_context
-                tls = trio.SSLStream(stream, context, server_hostname=host, https_compatible=True)
+                # https_compatible: servers often close without a TLS close_notify.
+                tls = trio.SSLStream(
+                    stream, self._ssl_context, server_hostname=host, https_compatible=True
+                )
                 try:
                     await tls.do_handshake()
                 except BaseException:
@@ -279,10 +267,8 @@ class TrioTransport:
             headers.insert(0, ("Host", _host_header(origin)))
         if request.body is not None and not names & {"content-length", "transfer-encoding"}:
             headers.append(("Content-Length", str(len(request.body))))
-        target = request.path
-        await conn.write(
-            h11.Request(method=request.method, target=target, headers=headers), request
-        )
+        head = h11.Request(method=request.method, target=request.path, headers=headers)
+        await conn.write(head, request)
         if request.body:
             await conn.write(h11.Data(data=request.body), request)
         await conn.write(h11.EndOfMessage(), request)
