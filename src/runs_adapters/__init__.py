@@ -1,1 +1,59 @@
-"""Transport adapters and user-facing clients of the runs library."""
+"""Transport adapters and the user-facing clients of runs.
+
+``Client`` / ``AsyncClient`` give the seed page's API (``client.runs``,
+``client.runs.steps``, ``client.beta.threads.runs``) on any transport: pick one by name
+(``transport="aiohttp"``), pass your own configured instance, or set ``RUNS_TRANSPORT``.
+"""
+
+from ._client import AsyncClient, Client
+from ._pages import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+from ._raw import AsyncStreamedResponse, RawResponse, StreamedResponse
+from ._runs_async import (
+    AsyncRuns,
+    AsyncRunsWithRawResponse,
+    AsyncRunsWithStreamingResponse,
+    AsyncSteps,
+    AsyncStepsWithRawResponse,
+    AsyncStepsWithStreamingResponse,
+)
+from ._runs_sync import (
+    Runs,
+    RunsWithRawResponse,
+    RunsWithStreamingResponse,
+    Steps,
+    StepsWithRawResponse,
+    StepsWithStreamingResponse,
+)
+from ._select import TransportUnavailableError
+from ._streams import AsyncStream, Stream
+from ._transport import AsyncTransport, AsyncTransportResponse, SyncTransport, SyncTransportResponse
+
+__all__ = [
+    "AsyncClient",
+    "AsyncCursorPage",
+    "AsyncPaginator",
+    "AsyncRuns",
+    "AsyncRunsWithRawResponse",
+    "AsyncRunsWithStreamingResponse",
+    "AsyncSteps",
+    "AsyncStepsWithRawResponse",
+    "AsyncStepsWithStreamingResponse",
+    "AsyncStream",
+    "AsyncStreamedResponse",
+    "AsyncTransport",
+    "AsyncTransportResponse",
+    "Client",
+    "RawResponse",
+    "Runs",
+    "RunsWithRawResponse",
+    "RunsWithStreamingResponse",
+    "Steps",
+    "StepsWithRawResponse",
+    "StepsWithStreamingResponse",
+    "Stream",
+    "StreamedResponse",
+    "SyncCursorPage",
+    "SyncTransport",
+    "SyncTransportResponse",
+    "TransportUnavailableError",
+]

@@ -6,7 +6,8 @@ It layers the contract's meaning on the plain SSE decoder:
   announces (:func:`parse_event`); a name the contract does not know yet becomes an
   ``UnknownEvent``, never an error and never dropped;
 * ``done`` is returned as a ``DoneEvent`` and ends the stream: :attr:`done` turns true and
-  later bytes are ignored (a client may still read them to free the connection);
+  later bytes are ignored, up to ``max_trailing_bytes`` (a client reads them so the
+  connection can be reused; a server that keeps talking raises ``LimitExceededError``);
 * an ``error`` event raises :class:`StreamErrorEvent` carrying the payload. Events that
   preceded it in the same chunk are returned first and the error is raised by the next
   call, so nothing before the error is lost;
@@ -18,20 +19,29 @@ from __future__ import annotations
 
 import json
 
-from ._errors import StreamErrorEvent, StreamIncompleteError
+from ._errors import LimitExceededError, StreamErrorEvent, StreamIncompleteError
 from ._events import AssistantStreamEvent, parse_event
 from ._sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
 
-__all__ = ["AssistantStreamDecoder"]
+__all__ = ["DEFAULT_MAX_TRAILING_BYTES", "AssistantStreamDecoder"]
+
+DEFAULT_MAX_TRAILING_BYTES = 64 * 1024
 
 
 class AssistantStreamDecoder:
     """Incremental decoder of one Assistants event stream (``feed`` / ``end``)."""
 
-    __slots__ = ("_error", "_sse", "done", "events_seen")
+    __slots__ = ("_error", "_sse", "_trailing", "done", "events_seen", "max_trailing_bytes")
 
-    def __init__(self, *, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
+    def __init__(
+        self,
+        *,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+        max_trailing_bytes: int = DEFAULT_MAX_TRAILING_BYTES,
+    ) -> None:
         self._sse = SSEDecoder(max_event_size=max_event_size)
+        self.max_trailing_bytes = max_trailing_bytes
+        self._trailing = 0
         self._error: StreamErrorEvent | None = None
         self.done = False
         self.events_seen = 0
@@ -46,6 +56,11 @@ class AssistantStreamDecoder:
         if self._error is not None:
             raise self._error
         if self.done:
+            self._trailing += len(data)
+            if self._trailing > self.max_trailing_bytes:
+                raise LimitExceededError(
+                    f"more than {self.max_trailing_bytes} bytes followed the 'done' event"
+                )
             return []
         out: list[AssistantStreamEvent] = []
         for sse in self._sse.feed(data):

@@ -1,0 +1,271 @@
+"""``Client`` and ``AsyncClient``: configuration, a transport, and the executors.
+
+Both clients share :class:`_ClientSettings` (configuration, request builder, retry
+policy, idempotency keys: nothing that does I/O). The executors are the only methods
+that differ, and only by ``await``: each runs the core's send flow on its driver and
+shapes the outcome (parsed result, page, stream, raw or lazily read response).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+import uuid
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+
+from runs_core import NOT_GIVEN, ClientConfig, NotGiven, Request, RequestBuilder, ResultKind
+from runs_core._flow import Flow, Response, send_with_retries
+from runs_core._log import LOG_ENV_VAR, configure_from_env
+from runs_core._response import parse_response
+from runs_core._retry import RetryPolicy
+from runs_core._status import DEFAULT_MAX_BODY_BYTES
+
+from ._driver import AsyncDriver, SyncDriver
+from ._pages import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+from ._raw import (
+    AsyncResponseContextManager,
+    AsyncStreamedResponse,
+    RawResponse,
+    ResponseContextManager,
+    StreamedResponse,
+)
+from ._runs_async import AsyncRuns
+from ._runs_sync import Runs
+from ._select import ENV_VAR, async_transport, sync_transport
+from ._streams import AsyncStream, Stream
+from ._transport import AsyncTransport, SyncTransport
+
+__all__ = ["AsyncClient", "Client"]
+
+_PAGES = (ResultKind.RUN_PAGE, ResultKind.RUN_STEP_PAGE)
+
+
+class _ClientSettings:
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        organization: str | None,
+        project: str | None,
+        timeout: float | NotGiven | None,
+        max_retries: int | None,
+        default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, object] | None,
+        max_body_bytes: int,
+    ) -> None:
+        configure_from_env(os.environ.get(LOG_ENV_VAR))
+        self.config = ClientConfig.from_env(
+            os.environ,
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
+        self.builder = RequestBuilder(self.config)
+        self.max_body_bytes = max_body_bytes
+
+    @property
+    def base_url(self) -> str:
+        return self.config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self.config.max_retries
+
+    @property
+    def timeout(self) -> float | None:
+        return self.config.timeout
+
+    @staticmethod
+    def new_idempotency_key() -> str:
+        """A fresh key per call; every retry of that call repeats it."""
+        return f"runs-{uuid.uuid4().hex}"
+
+    @staticmethod
+    def flow(request: Request) -> Flow[Response]:
+        policy = RetryPolicy(max_retries=request.max_retries)
+        return send_with_retries(request, policy, now=time.time, jitter=random.random)
+
+    @staticmethod
+    def parse(request: Request, response: Response) -> Any:
+        return parse_response(request, response.status, response.headers, response.body or b"")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class _Namespace:
+    def __init__(self, **members: object) -> None:
+        self.__dict__.update(members)
+
+
+class Client(_ClientSettings):
+    """A blocking client. ``transport`` is a name (``"httpx"``, ``"requests"``) or an
+    instance; by default ``RUNS_TRANSPORT`` or httpx."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        transport: str | SyncTransport | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        super().__init__(
+            api_key=api_key, base_url=base_url, organization=organization, project=project,
+            timeout=timeout, max_retries=max_retries, default_headers=default_headers,
+            default_query=default_query, max_body_bytes=max_body_bytes,
+        )  # fmt: skip
+        self.transport = sync_transport(transport, os.environ.get(ENV_VAR))
+        self._driver = SyncDriver(self.transport, max_body_bytes=max_body_bytes)
+        self.runs = Runs(self)
+        self.beta = _Namespace(threads=_Namespace(runs=self.runs))
+
+    def execute(self, request: Request) -> Any:
+        """Send ``request`` and return what its method promises (model, page or stream)."""
+        response, opened = self._driver.run(self.flow(request))
+        if opened is not None:
+            return Stream(opened, request)
+        return self._shape(request, self.parse(request, response))
+
+    def _shape(self, request: Request, result: Any) -> Any:
+        if request.result in _PAGES:
+            return SyncCursorPage(request, result, self.execute)
+        return result
+
+    def execute_raw(self, request: Request) -> RawResponse[Any]:
+        response, opened = self._driver.run(self.flow(request))
+        if opened is not None:
+            stream = Stream(opened, request)
+            return RawResponse(request, response.status, response.headers, None, lambda: stream)
+        return RawResponse(
+            request, response.status, response.headers, response.body,
+            lambda: self._shape(request, self.parse(request, response)),
+        )  # fmt: skip
+
+    def execute_streaming(self, request: Request) -> ResponseContextManager:
+        def open_response() -> StreamedResponse:
+            lazy = request if request.stream else _keep_open(request)
+            _, opened = self._driver.run(self.flow(lazy))
+            assert opened is not None
+            return StreamedResponse(request, opened, self.max_body_bytes)
+
+        return ResponseContextManager(open_response)
+
+    def close(self) -> None:
+        """Release the transport's connections."""
+        self.transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_ClientSettings):
+    """An async client for asyncio or trio. ``transport`` is a name (``"httpx"``,
+    ``"aiohttp"``, ``"trio"``) or an instance; by default ``RUNS_TRANSPORT`` or httpx."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        transport: str | AsyncTransport | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        super().__init__(
+            api_key=api_key, base_url=base_url, organization=organization, project=project,
+            timeout=timeout, max_retries=max_retries, default_headers=default_headers,
+            default_query=default_query, max_body_bytes=max_body_bytes,
+        )  # fmt: skip
+        self.transport = async_transport(transport, os.environ.get(ENV_VAR))
+        self._driver = AsyncDriver(self.transport, max_body_bytes=max_body_bytes)
+        self.runs = AsyncRuns(self)
+        self.beta = _Namespace(threads=_Namespace(runs=self.runs))
+
+    def execute(self, request: Request) -> Any:
+        """Like the sync ``execute``, but awaitable; a list returns an ``AsyncPaginator``
+        right away (await it for the first page, or ``async for`` every item)."""
+        if request.result in _PAGES:
+            return AsyncPaginator(request, self._fetch_page)
+        return self._execute(request)
+
+    async def _execute(self, request: Request) -> Any:
+        response, opened = await self._driver.run(self.flow(request))
+        if opened is not None:
+            return AsyncStream(opened, request)
+        return self.parse(request, response)
+
+    async def _fetch_page(self, request: Request) -> AsyncCursorPage[Any]:
+        response, _ = await self._driver.run(self.flow(request))
+        return AsyncCursorPage(request, self.parse(request, response), self._fetch_page)
+
+    def _shape(self, request: Request, result: Any) -> Any:
+        if request.result in _PAGES:
+            return AsyncCursorPage(request, result, self._fetch_page)
+        return result
+
+    async def execute_raw(self, request: Request) -> RawResponse[Any]:
+        response, opened = await self._driver.run(self.flow(request))
+        if opened is not None:
+            stream = AsyncStream(opened, request)
+            return RawResponse(request, response.status, response.headers, None, lambda: stream)
+        return RawResponse(
+            request, response.status, response.headers, response.body,
+            lambda: self._shape(request, self.parse(request, response)),
+        )  # fmt: skip
+
+    def execute_streaming(self, request: Request) -> AsyncResponseContextManager:
+        async def open_response() -> AsyncStreamedResponse:
+            lazy = request if request.stream else _keep_open(request)
+            _, opened = await self._driver.run(self.flow(lazy))
+            assert opened is not None
+            return AsyncStreamedResponse(request, opened, self.max_body_bytes)
+
+        return AsyncResponseContextManager(open_response)
+
+    async def close(self) -> None:
+        """Release the transport's connections."""
+        await self.transport.aclose()
+
+    aclose = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+
+def _keep_open(request: Request) -> Request:
+    # ``stream=True`` on the descriptor tells the driver to leave a 2xx body unread; the
+    # result kind (and so how the body is parsed later) is unchanged.
+    return attrs.evolve(request, stream=True)

@@ -1,0 +1,300 @@
+"""``AsyncRuns`` and ``AsyncSteps``: the async face of the AsyncRuns API, as on the seed page.
+
+The twin of ``_runs_sync``: same builders, same executor idea. Methods are plain
+functions returning an awaitable (``await client.runs.retrieve(...)``), which lets the
+``with_streaming_response`` variants hand back an ``async with`` context manager
+without an ``await`` and makes bad arguments fail at the call, before any I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, cast, overload
+
+from runs_core import NOT_GIVEN, NotGiven, Request
+from runs_core._params import RunCreateParams
+from runs_core.models import Run, RunStep
+from runs_core.models.params import ToolOutput
+
+from ._pages import AsyncPaginator
+from ._raw import AsyncResponseContextManager, RawResponse
+from ._streams import AsyncStream
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient
+
+__all__ = [
+    "AsyncRuns",
+    "AsyncRunsWithRawResponse",
+    "AsyncRunsWithStreamingResponse",
+    "AsyncSteps",
+    "AsyncStepsWithRawResponse",
+    "AsyncStepsWithStreamingResponse",
+]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Executor = Callable[[Request], Any]
+Timeout = float | None | NotGiven
+Headers_ = Mapping[str, str] | None
+Query = Mapping[str, object] | None
+Body = Mapping[str, object] | None
+
+
+class _Resource:
+    def __init__(self, client: AsyncClient, executor: Executor | None = None) -> None:
+        self._client = client
+        self._builder = client.builder
+        self._exec: Executor = executor or client.execute
+
+
+class AsyncSteps(_Resource):
+    """Run steps: ``client.runs.steps``."""
+
+    def list(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        include: Iterable[str] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[RunStep]:
+        """Returns a list of run steps: ``await`` for one page or ``async for`` every step."""
+        return cast(AsyncPaginator[RunStep], self._exec(self._builder.list_run_steps(
+            run_id, thread_id=thread_id, after=after, before=before, include=include,
+            limit=limit, order=order, extra_headers=extra_headers, extra_query=extra_query,
+            extra_body=extra_body, timeout=timeout)))  # fmt: skip
+
+    def retrieve(
+        self,
+        step_id: str,
+        *,
+        thread_id: str,
+        run_id: str,
+        include: Iterable[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Awaitable[RunStep]:
+        """Retrieves a run step."""
+        return cast(Awaitable[RunStep], self._exec(self._builder.retrieve_run_step(
+            step_id, thread_id=thread_id, run_id=run_id, include=include,
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout)))  # fmt: skip
+
+    @property
+    def with_raw_response(self) -> AsyncStepsWithRawResponse:
+        return AsyncStepsWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncStepsWithStreamingResponse:
+        return AsyncStepsWithStreamingResponse(self)
+
+
+class AsyncRuns(_Resource):
+    """AsyncRuns of a thread: ``client.runs`` (also ``client.beta.threads.runs``), async."""
+
+    @property
+    def steps(self) -> AsyncSteps:
+        return AsyncSteps(self._client, self._exec)
+
+    @overload
+    def create(
+        self, thread_id: str, *, stream: Literal[True], **params: Unpack[RunCreateParams]
+    ) -> Awaitable[AsyncStream]: ...
+    @overload
+    def create(
+        self,
+        thread_id: str,
+        *,
+        stream: Literal[False] | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[RunCreateParams],
+    ) -> Awaitable[Run]: ...
+    @overload
+    def create(
+        self, thread_id: str, *, stream: bool, **params: Unpack[RunCreateParams]
+    ) -> Awaitable[Run | AsyncStream]: ...
+    def create(
+        self,
+        thread_id: str,
+        *,
+        stream: bool | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[RunCreateParams],
+    ) -> Awaitable[Run | AsyncStream]:
+        """Create a run; with ``stream=True``, a :class:`Stream` of typed events."""
+        request = self._builder.create_run(
+            thread_id, stream=stream, idempotency_key=self._client.new_idempotency_key(), **params
+        )
+        return cast(Awaitable[Run | AsyncStream], self._exec(request))
+
+    def list(
+        self,
+        thread_id: str,
+        *,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[Run]:
+        """Returns a list of runs: ``await`` for the first page or ``async for`` every run."""
+        return cast(AsyncPaginator[Run], self._exec(self._builder.list_runs(
+            thread_id, after=after, before=before, limit=limit, order=order,
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout)))  # fmt: skip
+
+    def retrieve(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Awaitable[Run]:
+        """Retrieves a run."""
+        return cast(Awaitable[Run], self._exec(self._builder.retrieve_run(
+            run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
+            extra_body=extra_body, timeout=timeout)))  # fmt: skip
+
+    def update(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Awaitable[Run]:
+        """Modifies a run (its metadata)."""
+        return cast(Awaitable[Run], self._exec(self._builder.update_run(
+            run_id, thread_id=thread_id, metadata=metadata, extra_headers=extra_headers,
+            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+
+    def cancel(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Awaitable[Run]:
+        """Cancels a run that is ``in_progress``."""
+        return cast(Awaitable[Run], self._exec(self._builder.cancel_run(
+            run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
+            extra_body=extra_body, timeout=timeout,
+            idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+
+    @overload
+    def submit_tool_outputs(
+        self, run_id: str, *, thread_id: str, tool_outputs: Iterable[ToolOutput],
+        stream: Literal[True], extra_headers: Headers_ = None, extra_query: Query = None,
+        extra_body: Body = None, timeout: Timeout = NOT_GIVEN,
+    ) -> Awaitable[AsyncStream]: ...  # fmt: skip
+    @overload
+    def submit_tool_outputs(
+        self, run_id: str, *, thread_id: str, tool_outputs: Iterable[ToolOutput],
+        stream: Literal[False] | NotGiven | None = NOT_GIVEN, extra_headers: Headers_ = None,
+        extra_query: Query = None, extra_body: Body = None, timeout: Timeout = NOT_GIVEN,
+    ) -> Awaitable[Run]: ...  # fmt: skip
+    def submit_tool_outputs(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        tool_outputs: Iterable[ToolOutput],
+        stream: bool | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Awaitable[Run | AsyncStream]:
+        """Submit tool outputs to a run that requires action; stream with ``stream=True``."""
+        return cast(Awaitable[Run | AsyncStream], self._exec(self._builder.submit_tool_outputs(
+            run_id, thread_id=thread_id, tool_outputs=cast(Any, tool_outputs), stream=stream,
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout, idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+
+    @property
+    def with_raw_response(self) -> AsyncRunsWithRawResponse:
+        return AsyncRunsWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRunsWithStreamingResponse:
+        return AsyncRunsWithStreamingResponse(self)
+
+
+def _raw(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
+    return cast(Callable[P, Awaitable[RawResponse[T]]], method)
+
+
+def _raw_page(method: Callable[P, AsyncPaginator[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
+    return cast(Callable[P, Awaitable[RawResponse[T]]], method)
+
+
+def _streaming(method: Callable[P, object]) -> Callable[P, AsyncResponseContextManager]:
+    return cast(Callable[P, AsyncResponseContextManager], method)
+
+
+class AsyncRunsWithRawResponse:
+    """``client.runs.with_raw_response``: the same methods, returning :class:`RawResponse`."""
+
+    def __init__(self, runs: AsyncRuns) -> None:
+        moded = AsyncRuns(runs._client, runs._client.execute_raw)
+        self.create = _raw(moded.create)
+        self.list = _raw_page(moded.list)
+        self.retrieve = _raw(moded.retrieve)
+        self.update = _raw(moded.update)
+        self.cancel = _raw(moded.cancel)
+        self.submit_tool_outputs = _raw(moded.submit_tool_outputs)
+        self.steps = AsyncStepsWithRawResponse(moded.steps)
+
+
+class AsyncRunsWithStreamingResponse:
+    """``client.runs.with_streaming_response``: methods return a context manager whose
+    response body is read only when asked."""
+
+    def __init__(self, runs: AsyncRuns) -> None:
+        moded = AsyncRuns(runs._client, runs._client.execute_streaming)
+        self.create = _streaming(moded.create)
+        self.list = _streaming(moded.list)
+        self.retrieve = _streaming(moded.retrieve)
+        self.update = _streaming(moded.update)
+        self.cancel = _streaming(moded.cancel)
+        self.submit_tool_outputs = _streaming(moded.submit_tool_outputs)
+        self.steps = AsyncStepsWithStreamingResponse(moded.steps)
+
+
+class AsyncStepsWithRawResponse:
+    """``client.runs.steps.with_raw_response``."""
+
+    def __init__(self, steps: AsyncSteps) -> None:
+        moded = AsyncSteps(steps._client, steps._client.execute_raw)
+        self.list = _raw_page(moded.list)
+        self.retrieve = _raw(moded.retrieve)
+
+
+class AsyncStepsWithStreamingResponse:
+    """``client.runs.steps.with_streaming_response``."""
+
+    def __init__(self, steps: AsyncSteps) -> None:
+        moded = AsyncSteps(steps._client, steps._client.execute_streaming)
+        self.list = _streaming(moded.list)
+        self.retrieve = _streaming(moded.retrieve)

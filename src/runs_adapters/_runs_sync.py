@@ -1,0 +1,296 @@
+"""``Runs`` and ``Steps``: the blocking face of the Runs API, as on the seed page.
+
+Every method builds its request with the core's :class:`~runs_core.RequestBuilder` and
+hands it to the client's executor; the executor decides what comes back (the parsed
+result, a :class:`RawResponse`, or a lazily read response), which is all
+``with_raw_response`` / ``with_streaming_response`` change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, cast, overload
+
+from runs_core import NOT_GIVEN, NotGiven, Request
+from runs_core._params import RunCreateParams
+from runs_core.models import Run, RunStep
+from runs_core.models.params import ToolOutput
+
+from ._pages import SyncCursorPage
+from ._raw import RawResponse, ResponseContextManager
+from ._streams import Stream
+
+if TYPE_CHECKING:
+    from ._client import Client
+
+__all__ = [
+    "Runs",
+    "RunsWithRawResponse",
+    "RunsWithStreamingResponse",
+    "Steps",
+    "StepsWithRawResponse",
+    "StepsWithStreamingResponse",
+]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Executor = Callable[[Request], Any]
+Timeout = float | None | NotGiven
+Headers_ = Mapping[str, str] | None
+Query = Mapping[str, object] | None
+Body = Mapping[str, object] | None
+
+
+class _Resource:
+    def __init__(self, client: Client, executor: Executor | None = None) -> None:
+        self._client = client
+        self._builder = client.builder
+        self._exec: Executor = executor or client.execute
+
+
+class Steps(_Resource):
+    """Run steps: ``client.runs.steps``."""
+
+    def list(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        include: Iterable[str] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> SyncCursorPage[RunStep]:
+        """Returns a list of run steps belonging to a run (iterate for every page)."""
+        return cast(SyncCursorPage[RunStep], self._exec(self._builder.list_run_steps(
+            run_id, thread_id=thread_id, after=after, before=before, include=include,
+            limit=limit, order=order, extra_headers=extra_headers, extra_query=extra_query,
+            extra_body=extra_body, timeout=timeout)))  # fmt: skip
+
+    def retrieve(
+        self,
+        step_id: str,
+        *,
+        thread_id: str,
+        run_id: str,
+        include: Iterable[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> RunStep:
+        """Retrieves a run step."""
+        return cast(RunStep, self._exec(self._builder.retrieve_run_step(
+            step_id, thread_id=thread_id, run_id=run_id, include=include,
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout)))  # fmt: skip
+
+    @property
+    def with_raw_response(self) -> StepsWithRawResponse:
+        return StepsWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> StepsWithStreamingResponse:
+        return StepsWithStreamingResponse(self)
+
+
+class Runs(_Resource):
+    """Runs of a thread: ``client.runs`` (also ``client.beta.threads.runs``)."""
+
+    @property
+    def steps(self) -> Steps:
+        return Steps(self._client, self._exec)
+
+    @overload
+    def create(
+        self, thread_id: str, *, stream: Literal[True], **params: Unpack[RunCreateParams]
+    ) -> Stream: ...
+    @overload
+    def create(
+        self,
+        thread_id: str,
+        *,
+        stream: Literal[False] | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[RunCreateParams],
+    ) -> Run: ...
+    @overload
+    def create(
+        self, thread_id: str, *, stream: bool, **params: Unpack[RunCreateParams]
+    ) -> Run | Stream: ...
+    def create(
+        self,
+        thread_id: str,
+        *,
+        stream: bool | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[RunCreateParams],
+    ) -> Run | Stream:
+        """Create a run; with ``stream=True``, a :class:`Stream` of typed events."""
+        request = self._builder.create_run(
+            thread_id, stream=stream, idempotency_key=self._client.new_idempotency_key(), **params
+        )
+        return cast(Run | Stream, self._exec(request))
+
+    def list(
+        self,
+        thread_id: str,
+        *,
+        after: str | NotGiven = NOT_GIVEN,
+        before: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> SyncCursorPage[Run]:
+        """Returns a list of runs belonging to a thread (iterate for every page)."""
+        return cast(SyncCursorPage[Run], self._exec(self._builder.list_runs(
+            thread_id, after=after, before=before, limit=limit, order=order,
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout)))  # fmt: skip
+
+    def retrieve(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Run:
+        """Retrieves a run."""
+        return cast(Run, self._exec(self._builder.retrieve_run(
+            run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
+            extra_body=extra_body, timeout=timeout)))  # fmt: skip
+
+    def update(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Run:
+        """Modifies a run (its metadata)."""
+        return cast(Run, self._exec(self._builder.update_run(
+            run_id, thread_id=thread_id, metadata=metadata, extra_headers=extra_headers,
+            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+
+    def cancel(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Run:
+        """Cancels a run that is ``in_progress``."""
+        return cast(Run, self._exec(self._builder.cancel_run(
+            run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
+            extra_body=extra_body, timeout=timeout,
+            idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+
+    @overload
+    def submit_tool_outputs(
+        self, run_id: str, *, thread_id: str, tool_outputs: Iterable[ToolOutput],
+        stream: Literal[True], extra_headers: Headers_ = None, extra_query: Query = None,
+        extra_body: Body = None, timeout: Timeout = NOT_GIVEN,
+    ) -> Stream: ...  # fmt: skip
+    @overload
+    def submit_tool_outputs(
+        self, run_id: str, *, thread_id: str, tool_outputs: Iterable[ToolOutput],
+        stream: Literal[False] | NotGiven | None = NOT_GIVEN, extra_headers: Headers_ = None,
+        extra_query: Query = None, extra_body: Body = None, timeout: Timeout = NOT_GIVEN,
+    ) -> Run: ...  # fmt: skip
+    def submit_tool_outputs(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        tool_outputs: Iterable[ToolOutput],
+        stream: bool | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Run | Stream:
+        """Submit tool outputs to a run that requires action; stream with ``stream=True``."""
+        return cast(Run | Stream, self._exec(self._builder.submit_tool_outputs(
+            run_id, thread_id=thread_id, tool_outputs=cast(Any, tool_outputs), stream=stream,
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout, idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+
+    @property
+    def with_raw_response(self) -> RunsWithRawResponse:
+        return RunsWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RunsWithStreamingResponse:
+        return RunsWithStreamingResponse(self)
+
+
+def _raw(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+    return cast(Callable[P, RawResponse[T]], method)
+
+
+def _streaming(method: Callable[P, T]) -> Callable[P, ResponseContextManager]:
+    return cast(Callable[P, ResponseContextManager], method)
+
+
+class RunsWithRawResponse:
+    """``client.runs.with_raw_response``: the same methods, returning :class:`RawResponse`."""
+
+    def __init__(self, runs: Runs) -> None:
+        moded = Runs(runs._client, runs._client.execute_raw)
+        self.create = _raw(moded.create)
+        self.list = _raw(moded.list)
+        self.retrieve = _raw(moded.retrieve)
+        self.update = _raw(moded.update)
+        self.cancel = _raw(moded.cancel)
+        self.submit_tool_outputs = _raw(moded.submit_tool_outputs)
+        self.steps = StepsWithRawResponse(moded.steps)
+
+
+class RunsWithStreamingResponse:
+    """``client.runs.with_streaming_response``: methods return a context manager whose
+    response body is read only when asked."""
+
+    def __init__(self, runs: Runs) -> None:
+        moded = Runs(runs._client, runs._client.execute_streaming)
+        self.create = _streaming(moded.create)
+        self.list = _streaming(moded.list)
+        self.retrieve = _streaming(moded.retrieve)
+        self.update = _streaming(moded.update)
+        self.cancel = _streaming(moded.cancel)
+        self.submit_tool_outputs = _streaming(moded.submit_tool_outputs)
+        self.steps = StepsWithStreamingResponse(moded.steps)
+
+
+class StepsWithRawResponse:
+    """``client.runs.steps.with_raw_response``."""
+
+    def __init__(self, steps: Steps) -> None:
+        moded = Steps(steps._client, steps._client.execute_raw)
+        self.list = _raw(moded.list)
+        self.retrieve = _raw(moded.retrieve)
+
+
+class StepsWithStreamingResponse:
+    """``client.runs.steps.with_streaming_response``."""
+
+    def __init__(self, steps: Steps) -> None:
+        moded = Steps(steps._client, steps._client.execute_streaming)
+        self.list = _streaming(moded.list)
+        self.retrieve = _streaming(moded.retrieve)
