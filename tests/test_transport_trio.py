@@ -24,6 +24,10 @@ Handler = Callable[[trio.abc.Stream, "Server"], Awaitable[None]]
 Respond = Callable[[h11.Request, bytes], list[h11.Event]]
 
 
+class HungUp(Exception):
+    """Raised by a handler that saw the client close the connection."""
+
+
 class Server:
     """Runs ``handler`` per connection; counts connections and client hang-ups."""
 
@@ -40,13 +44,10 @@ class Server:
         number = self.connections
         try:
             await self.handler(stream, self)
-        except (trio.BrokenResourceError, trio.ClosedResourceError, h11.ProtocolError):
-            self.hangup(number)
+        except (HungUp, trio.BrokenResourceError, trio.ClosedResourceError, h11.ProtocolError):
+            self._hangups_send.send_nowait(number)  # which connection the client closed
         finally:
             await trio.aclose_forcefully(stream)
-
-    def hangup(self, number: int | None = None) -> None:
-        self._hangups_send.send_nowait(number or self.connections)
 
     def url(self, path: str = "/v1/runs", scheme: str = "http", host: str = "127.0.0.1") -> str:
         return f"{scheme}://{host}:{self.port}{path}"
@@ -56,6 +57,7 @@ async def start(
     nursery: trio.Nursery, handler: Handler, tls: ssl.SSLContext | None = None
 ) -> Server:
     server = Server(handler)
+    serve: Callable[..., Awaitable[object]]
     if tls is None:
         serve = partial(trio.serve_tcp, server.serve, 0, host="127.0.0.1")
     else:
@@ -99,11 +101,11 @@ def pooled(transport: TrioTransport, server: Server) -> int:
     return len(transport._idle.get(("http", "127.0.0.1", server.port), []))
 
 
-async def wait_for_hangup(stream: trio.abc.Stream, server: Server) -> None:
+async def wait_for_hangup(stream: trio.abc.Stream) -> None:
     """Read until the client closes (EOF or reset), then record it."""
     while await stream.receive_some(65536):
         pass
-    server.hangup()
+    raise HungUp
 
 
 async def read_head(stream: trio.abc.Stream) -> bytes:
@@ -124,7 +126,7 @@ def raw(*replies: bytes, then: str = "close") -> Handler:
             await read_head(stream)
             await stream.send_all(reply)
         if then == "wait":
-            await wait_for_hangup(stream, server)
+            await wait_for_hangup(stream)
 
     return handler
 
@@ -140,7 +142,7 @@ def h11_server(respond: Respond, *, close_after: int | None = None) -> Handler:
             while True:
                 event = conn.next_event()
                 if event is h11.NEED_DATA:
-                    conn.receive_data(await stream.receive_some(65536))
+                    conn.receive_data(bytes(await stream.receive_some(65536)))
                 elif isinstance(event, h11.Request):
                     head = event
                 elif isinstance(event, h11.Data):
@@ -148,8 +150,7 @@ def h11_server(respond: Respond, *, close_after: int | None = None) -> Handler:
                 elif isinstance(event, h11.EndOfMessage):
                     break
                 elif isinstance(event, h11.ConnectionClosed):
-                    server.hangup()
-                    return
+                    raise HungUp
             assert head is not None
             server.requests.append((head, body))
             for event in respond(head, body):
