@@ -21,9 +21,11 @@ import attrs
 from runs_core import NOT_GIVEN, ClientConfig, NotGiven, Request, RequestBuilder, ResultKind
 from runs_core._flow import Flow, Response, send_with_retries
 from runs_core._log import LOG_ENV_VAR, configure_from_env
+from runs_core._polling import send_and_poll
 from runs_core._response import parse_response
 from runs_core._retry import RetryPolicy
 from runs_core._status import DEFAULT_MAX_BODY_BYTES
+from runs_core.models import Run
 
 from ._driver import AsyncDriver, SyncDriver
 from ._pages import AsyncCursorPage, AsyncPaginator, SyncCursorPage
@@ -100,6 +102,15 @@ class _ClientSettings:
     def parse(request: Request, response: Response) -> Any:
         return parse_response(request, response.status, response.headers, response.body or b"")
 
+    def poll_flow(
+        self, request: Request, interval_ms: int | NotGiven, deadline: float | None
+    ) -> Flow[Run]:
+        interval = None if isinstance(interval_ms, NotGiven) else interval_ms / 1000.0
+        return send_and_poll(
+            self.builder, request, interval=interval, timeout=deadline,
+            now=time.time, monotonic=time.monotonic, jitter=random.random,
+        )  # fmt: skip
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
@@ -167,6 +178,14 @@ class Client(_ClientSettings):
             return StreamedResponse(request, opened, self.max_body_bytes)
 
         return ResponseContextManager(open_response)
+
+    def run_poll(
+        self, request: Request, interval_ms: int | NotGiven, deadline: float | None
+    ) -> Run:
+        """Send a request that returns a run, then poll the run until it stops."""
+        flow = self.poll_flow(request, interval_ms, deadline)
+        run: Run = self._driver.run(flow)[0]
+        return run
 
     def close(self) -> None:
         """Release the transport's connections."""
@@ -249,6 +268,14 @@ class AsyncClient(_ClientSettings):
             return AsyncStreamedResponse(request, opened, self.max_body_bytes)
 
         return AsyncResponseContextManager(open_response)
+
+    async def run_poll(
+        self, request: Request, interval_ms: int | NotGiven, deadline: float | None
+    ) -> Run:
+        """Send a request that returns a run, then poll the run until it stops."""
+        flow = self.poll_flow(request, interval_ms, deadline)
+        run: Run = (await self._driver.run(flow))[0]
+        return run
 
     async def close(self) -> None:
         """Release the transport's connections."""

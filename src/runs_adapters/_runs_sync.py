@@ -232,6 +232,65 @@ class Runs(_Resource):
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout, idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
 
+    # -- polling helpers ----------------------------------------------------------------
+
+    def create_and_poll(
+        self,
+        *,
+        thread_id: str,
+        poll_interval_ms: int | NotGiven = NOT_GIVEN,
+        poll_timeout: float | None = None,
+        **params: Unpack[RunCreateParams],
+    ) -> Run:
+        """Create a run, then poll it until it is terminal or requires action.
+
+        ``poll_interval_ms`` overrides the server's ``openai-poll-after-ms`` hint;
+        ``poll_timeout`` (seconds) is an overall deadline raising ``APITimeoutError``.
+        """
+        request = self._builder.create_run(
+            thread_id, idempotency_key=self._client.new_idempotency_key(), **params
+        )
+        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+
+    def poll(
+        self,
+        run_id: str,
+        thread_id: str,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+        poll_interval_ms: int | NotGiven = NOT_GIVEN,
+        poll_timeout: float | None = None,
+    ) -> Run:
+        """Poll an existing run until it is terminal or requires action."""
+        request = self._builder.retrieve_run(
+            run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
+            extra_body=extra_body, timeout=timeout,
+        )  # fmt: skip
+        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+
+    def submit_tool_outputs_and_poll(
+        self,
+        *,
+        tool_outputs: Iterable[ToolOutput],
+        run_id: str,
+        thread_id: str,
+        poll_interval_ms: int | NotGiven = NOT_GIVEN,
+        poll_timeout: float | None = None,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Run:
+        """Submit tool outputs, then poll the run until it stops again."""
+        request = self._builder.submit_tool_outputs(
+            run_id, thread_id=thread_id, tool_outputs=cast(Any, tool_outputs),
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout, idempotency_key=self._client.new_idempotency_key(),
+        )  # fmt: skip
+        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+
     @property
     def with_raw_response(self) -> RunsWithRawResponse:
         return RunsWithRawResponse(self)
