@@ -1,0 +1,72 @@
+"""The event log of one streamed stretch of a run, read by one or more HTTP responses.
+
+A run's executor appends encoded events here instead of writing to a socket, which
+decouples the run from any one connection: a client that disconnects does not stop the
+run, and a retried request with the same Idempotency-Key can replay the same events.
+The first reader (the request that started the stretch) paces the producer so a run is
+genuinely "in progress" while its stream is being read; once it detaches the run
+continues at full speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from ._sse import DONE
+
+Chunk = tuple[bytes, int]  # encoded bytes and the number of SSE events they hold
+
+MAX_AHEAD = 64
+
+
+class Segment:
+    def __init__(self) -> None:
+        self.chunks: list[Chunk] = []
+        self.closed = False
+        self._more: asyncio.Future[None] | None = None
+        self._room: asyncio.Future[None] | None = None
+        self._primary_pos: int | None = 0
+
+    def append(self, data: bytes, events: int = 1) -> None:
+        self.chunks.append((data, events))
+        self._wake_readers()
+
+    def close(self) -> None:
+        """End the stretch with the `done` event (a stream ends at a terminal state or action)."""
+        if not self.closed:
+            self.chunks.append((DONE, 1))
+            self.closed = True
+            self._wake_readers()
+
+    def _wake_readers(self) -> None:
+        if self._more is not None and not self._more.done():
+            self._more.set_result(None)
+        self._more = None
+
+    async def wait_beyond(self, pos: int) -> None:
+        """Wait until there is a chunk at index `pos` or the stretch has ended."""
+        while pos >= len(self.chunks) and not self.closed:
+            if self._more is None:
+                self._more = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._more)
+
+    async def room(self) -> None:
+        """Hold the producer back while the primary reader lags too far behind."""
+        while self._primary_pos is not None and len(self.chunks) - self._primary_pos > MAX_AHEAD:
+            if self._room is None:
+                self._room = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._room)
+
+    def primary_progress(self, pos: int) -> None:
+        if self._primary_pos is not None:
+            self._primary_pos = pos
+            self._release_producer()
+
+    def detach_primary(self) -> None:
+        self._primary_pos = None
+        self._release_producer()
+
+    def _release_producer(self) -> None:
+        if self._room is not None and not self._room.done():
+            self._room.set_result(None)
+        self._room = None

@@ -1,0 +1,342 @@
+"""The operations scripted assistants are written in, each moving a run the way the API does.
+
+A script calls `start`, `open_message`, `text_delta`, `function_call`... and the driver
+updates the stored objects and appends the matching stream events, so polling and
+streaming clients observe the same run. Cancellation is noticed between events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from ._channel import Segment
+from ._ids import new_id
+from ._model import Message, Run, Step, now, usage_dict
+from ._sse import WORDS, encode, text_delta, word_block, word_delta_bytes
+from ._store import Store
+
+YIELD_EVERY = 64
+
+
+class Interrupted(Exception):
+    """The run must stop where it is: cancelled by a client."""
+
+
+class Driver:
+    def __init__(self, store: Store, run: Run, segment: Segment | None, delay_s: float) -> None:
+        self.store = store
+        self.run = run
+        self.segment = segment
+        self.delay_s = delay_s
+        self.stream_delay_s = 0.0
+        self.open_step: Step | None = None
+        self.open_msg: Message | None = None
+        self._outputs: asyncio.Future[list[dict[str, str]]] | None = None
+        self._since_yield = 0
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def emit(self, event: str, data: dict[str, Any]) -> None:
+        if self.segment is not None:
+            self.segment.append(encode(event, data))
+
+    def emit_run(self, event: str) -> None:
+        self.emit(event, self.run.to_dict())
+
+    async def tick(self) -> None:
+        """Between two events: let others run, keep pace with the reader, notice a cancel."""
+        if self.segment is not None:
+            await self.segment.room()
+        self._since_yield += 1
+        if self._since_yield >= YIELD_EVERY:
+            self._since_yield = 0
+            await asyncio.sleep(0)
+        if self.run.cancel_requested:
+            raise Interrupted
+
+    async def pause(self) -> None:
+        """A state transition's worth of "model time", so polling clients can see it move."""
+        delay = self.delay_s if self.segment is None else self.stream_delay_s
+        await asyncio.sleep(delay)
+        await self.tick()
+
+    # -- run lifecycle ----------------------------------------------------------------------
+
+    def announce_created(self) -> None:
+        self.emit_run("thread.run.created")
+        self.emit_run("thread.run.queued")
+
+    async def start(self) -> None:
+        await self.pause()
+        self.run.status = "in_progress"
+        self.run.started_at = self.run.started_at or now()
+        self.emit_run("thread.run.in_progress")
+
+    def _new_step(self, kind: str, details: dict[str, Any]) -> Step:
+        step = Step(new_id("step"), self.run, kind, details, now())
+        self.run.steps.append(step)
+        self.open_step = step
+        self.emit("thread.run.step.created", step.to_dict())
+        self.emit("thread.run.step.in_progress", step.to_dict())
+        return step
+
+    def _finish_step(self, step: Step, completion_tokens: int) -> None:
+        step.status = "completed"
+        step.completed_at = now()
+        step.usage = usage_dict(20 * len(self.run.steps), completion_tokens)
+        self.open_step = None
+        self.emit("thread.run.step.completed", step.to_dict())
+
+    async def complete(self) -> None:
+        await self.pause()
+        run = self.run
+        run.status, run.completed_at, run.expires_at = "completed", now(), None
+        run.usage = run.total_usage()
+        self.emit_run("thread.run.completed")
+
+    async def fail(self, code: str, message: str) -> None:
+        self._end_open_work("failed", "run_failed", {"code": code, "message": message})
+        run = self.run
+        run.status, run.failed_at, run.expires_at = "failed", now(), None
+        run.last_error = {"code": code, "message": message}
+        run.usage = run.total_usage()
+        self.emit_run("thread.run.failed")
+
+    async def expire(self) -> None:
+        self._end_open_work("expired", "run_expired", None)
+        run = self.run
+        run.status = "expired"
+        run.usage = run.total_usage()
+        self.emit_run("thread.run.expired")
+
+    def cancelled(self) -> None:
+        self.emit_run("thread.run.cancelling")
+        self._end_open_work("cancelled", "run_cancelled", None)
+        run = self.run
+        run.status, run.cancelled_at, run.expires_at = "cancelled", now(), None
+        run.required_action = None
+        run.usage = run.total_usage()
+        self.emit_run("thread.run.cancelled")
+
+    def _end_open_work(self, status: str, reason: str, error: dict[str, str] | None) -> None:
+        msg, step, stamp = self.open_msg, self.open_step, now()
+        if msg is not None:
+            msg.status, msg.incomplete_at, msg.incomplete_reason = "incomplete", stamp, reason
+            self.emit("thread.message.incomplete", msg.to_dict())
+            self.open_msg = None
+        if step is not None:
+            step.status, step.last_error = status, error
+            setattr(step, f"{status}_at", stamp)
+            step.usage = usage_dict(20 * len(self.run.steps), 0)
+            self.emit(f"thread.run.step.{status}", step.to_dict())
+            self.open_step = None
+
+    # -- messages ---------------------------------------------------------------------------
+
+    async def open_message(self) -> Message:
+        await self.pause()
+        msg = Message(
+            new_id("msg"),
+            self.run.thread_id,
+            "assistant",
+            now(),
+            self.run.id,
+            self.run.assistant_id,
+        )
+        self._new_step(
+            "message_creation",
+            {
+                "type": "message_creation",
+                "message_creation": {"message_id": msg.id},
+            },
+        )
+        self.store.add_message(msg)
+        self.open_msg = msg
+        self.emit("thread.message.created", msg.to_dict())
+        self.emit("thread.message.in_progress", msg.to_dict())
+        return msg
+
+    async def text_delta(self, value: str, annotation: dict[str, Any] | None = None) -> None:
+        msg = self.open_msg
+        assert msg is not None
+        first = not msg.has_content
+        msg.has_content = True
+        start = len(msg.text)
+        msg.text += value
+        delta = text_delta(msg.id, value, first=first)
+        if annotation is not None:
+            ann = dict(annotation, start_index=start, end_index=len(msg.text))
+            msg.annotations.append(ann)
+            wire = dict(ann, index=len(msg.annotations) - 1)
+            delta["delta"]["content"][0]["text"]["annotations"] = [wire]
+            wire["file_citation"] = dict(ann["file_citation"], quote="a quoted passage")
+        self.emit("thread.message.delta", delta)
+        await self.tick()
+
+    async def bulk_text(self, count: int) -> None:
+        """Stream `count` one-word deltas from shared pre-encoded blocks (the benchmark path)."""
+        msg = self.open_msg
+        assert msg is not None
+        block, per_block, block_text = word_block(msg.id)
+        await self.text_delta(block_text[:5])
+        remaining = count - 1
+        parts = [msg.text]
+        while remaining >= per_block:
+            if self.segment is not None:
+                self.segment.append(block, per_block)
+                await self.segment.room()
+            parts.append(block_text)
+            remaining -= per_block
+            await asyncio.sleep(0)
+            if self.run.cancel_requested:
+                msg.text = "".join(parts)
+                raise Interrupted
+        tail_words = tuple(WORDS[i % len(WORDS)] for i in range(remaining))
+        if self.segment is not None and remaining > 0:
+            self.segment.append(word_delta_bytes(msg.id, tail_words), remaining)
+        parts.extend(tail_words)
+        msg.text = "".join(parts)
+
+    async def close_message(self, completion_tokens: int) -> None:
+        msg, step = self.open_msg, self.open_step
+        assert msg is not None and step is not None
+        await self.pause()
+        msg.status, msg.completed_at = "completed", now()
+        self.open_msg = None
+        self.emit("thread.message.completed", msg.to_dict())
+        self._finish_step(step, completion_tokens)
+
+    # -- tools ------------------------------------------------------------------------------
+
+    async def function_call(self, name: str, fragments: list[str]) -> list[dict[str, str]]:
+        """Call a function tool and wait, in `requires_action`, for the client's outputs."""
+        await self.pause()
+        call_id = new_id("call")
+        call: dict[str, Any] = {
+            "id": call_id,
+            "type": "function",
+            "function": {"name": name, "arguments": "", "output": None},
+        }
+        step = self._new_step("tool_calls", {"type": "tool_calls", "tool_calls": [call]})
+        head = {
+            "index": 0,
+            "id": call_id,
+            "type": "function",
+            "function": {"name": name, "arguments": "", "output": None},
+        }
+        self._step_delta(step, head)
+        for fragment in fragments:
+            call["function"]["arguments"] += fragment
+            self._step_delta(
+                step, {"index": 0, "type": "function", "function": {"arguments": fragment}}
+            )
+            await self.tick()
+        await self.pause()
+        self.run.status = "requires_action"
+        self.run.required_action = {
+            "type": "submit_tool_outputs",
+            "submit_tool_outputs": {
+                "tool_calls": [
+                    {
+                        "id": call_id,
+                        "type": "function",
+                        "function": {"name": name, "arguments": call["function"]["arguments"]},
+                    }
+                ]
+            },
+        }
+        self.emit_run("thread.run.requires_action")
+        outputs = await self._await_outputs()
+        for output in outputs:
+            if output.get("tool_call_id") == call_id:
+                call["function"]["output"] = output.get("output", "")
+        self._finish_step(step, len(fragments))
+        self.emit_run("thread.run.queued")
+        await self.pause()
+        self.run.status = "in_progress"
+        self.emit_run("thread.run.in_progress")
+        return outputs
+
+    async def _await_outputs(self) -> list[dict[str, str]]:
+        if self.segment is not None:
+            self.segment.close()
+            self.segment = None
+        self._outputs = asyncio.get_running_loop().create_future()
+        try:
+            return await self._outputs
+        finally:
+            self._outputs = None
+
+    @property
+    def awaiting_outputs(self) -> bool:
+        return self._outputs is not None and not self._outputs.done()
+
+    def resume(self, outputs: list[dict[str, str]], segment: Segment | None) -> None:
+        """Hand the submitted outputs over; called by the submit_tool_outputs handler."""
+        assert self._outputs is not None
+        self.segment = segment
+        self._outputs.set_result(outputs)
+
+    def interrupt(self) -> None:
+        """Wake a run parked in requires_action so it can be cancelled."""
+        if self._outputs is not None and not self._outputs.done():
+            self._outputs.set_exception(Interrupted())
+
+    async def code_call(self, fragments: list[str], logs: str) -> None:
+        await self.pause()
+        call_id = new_id("call")
+        call: dict[str, Any] = {
+            "id": call_id,
+            "type": "code_interpreter",
+            "code_interpreter": {"input": "", "outputs": []},
+        }
+        step = self._new_step("tool_calls", {"type": "tool_calls", "tool_calls": [call]})
+        self._step_delta(
+            step,
+            {
+                "index": 0,
+                "id": call_id,
+                "type": "code_interpreter",
+                "code_interpreter": {"input": "", "outputs": []},
+            },
+        )
+        for fragment in fragments:
+            call["code_interpreter"]["input"] += fragment
+            self._step_delta(
+                step,
+                {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": fragment}},
+            )
+            await self.tick()
+        call["code_interpreter"]["outputs"].append({"type": "logs", "logs": logs})
+        self._step_delta(
+            step,
+            {
+                "index": 0,
+                "type": "code_interpreter",
+                "code_interpreter": {"outputs": [{"index": 0, "type": "logs", "logs": logs}]},
+            },
+        )
+        await self.pause()
+        self._finish_step(step, len(fragments))
+
+    def _step_delta(self, step: Step, tool_call: dict[str, Any]) -> None:
+        self.emit(
+            "thread.run.step.delta",
+            {
+                "id": step.id,
+                "object": "thread.run.step.delta",
+                "delta": {"step_details": {"type": "tool_calls", "tool_calls": [tool_call]}},
+            },
+        )
+
+
+def fragments(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def word_chunks(text: str, per_chunk: int) -> list[str]:
+    """Split text into deltas of a few words each, keeping the spaces with the words."""
+    words = text.split(" ")
+    tokens = [w if i == 0 else " " + w for i, w in enumerate(words)]
+    return ["".join(tokens[i : i + per_chunk]) for i in range(0, len(tokens), per_chunk)]

@@ -1,0 +1,81 @@
+"""What the emulator saw, so tests can assert on client behaviour rather than guess at it.
+
+Connection counts show whether a client reuses connections; the request log shows the
+headers it really sent; aborted streams show that it closed a stream it stopped reading.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    path: str
+    headers: tuple[tuple[str, str], ...]
+    request_id: str
+    connection_id: int
+    received_at: float
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header, matched case-insensitively."""
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "headers": [list(pair) for pair in self.headers],
+            "request_id": self.request_id,
+            "connection_id": self.connection_id,
+            "received_at": self.received_at,
+        }
+
+
+@dataclass
+class Stats:
+    log_size: int = 1000
+    connections_accepted: int = 0
+    connections_open: int = 0
+    requests: int = 0
+    runs_created: int = 0
+    streams_started: int = 0
+    streams_completed: int = 0
+    streams_aborted: int = 0
+    faults_injected: int = 0
+    log: deque[RequestRecord] = field(default_factory=deque)
+
+    def record(self, record: RequestRecord) -> None:
+        self.requests += 1
+        self.log.append(record)
+        while len(self.log) > self.log_size:
+            self.log.popleft()
+
+    def recent(self, method: str | None = None, path_contains: str = "") -> list[RequestRecord]:
+        return [
+            r
+            for r in list(self.log)
+            if (method is None or r.method == method) and path_contains in r.path
+        ]
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "connections_accepted": self.connections_accepted,
+            "connections_open": self.connections_open,
+            "requests": self.requests,
+            "runs_created": self.runs_created,
+            "streams_started": self.streams_started,
+            "streams_completed": self.streams_completed,
+            "streams_aborted": self.streams_aborted,
+            "faults_injected": self.faults_injected,
+            "recent_requests": [r.to_dict() for r in list(self.log)],
+            "time": time.time(),
+        }
