@@ -7,6 +7,7 @@ when the client hangs up, which is how pooling and early close are observed.
 
 from __future__ import annotations
 
+import json
 import ssl
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -18,7 +19,15 @@ import trustme
 
 from runs_adapters._transport import AsyncTransport
 from runs_adapters.trio_h11 import TrioTransport
-from runs_core import APIConnectionError, APITimeoutError, Request, ResultKind
+from runs_core import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientConfig,
+    Request,
+    RequestBuilder,
+    ResultKind,
+)
+from runs_emulator import start_in_thread
 
 Handler = Callable[[trio.abc.Stream, "Server"], Awaitable[None]]
 Respond = Callable[[h11.Request, bytes], list[h11.Event]]
@@ -502,3 +511,28 @@ async def test_tls_verify_false_accepts_an_untrusted_certificate(
     server = await start(nursery, h11_server(ok()), server_context(ca, "example.org"))
     transport = TrioTransport(verify=False)
     assert await read_all(transport, request(server.url(scheme="https"))) == (200, b"hello")
+
+
+# ---------------------------------------------------------------------------- emulator
+
+
+@pytest.mark.trio
+async def test_streamed_run_against_the_emulator() -> None:
+    with start_in_thread(api_key="sk-test") as emulator:
+        builder = RequestBuilder(ClientConfig(api_key="sk-test", base_url=emulator.base_url))
+        transport = TrioTransport()
+        auth = (("Authorization", "Bearer sk-test"), ("Content-Type", "application/json"))
+        new_thread = request(
+            f"{emulator.base_url}/threads", method="POST", body=b"{}", headers=auth
+        )
+        status, body = await read_all(transport, new_thread)
+        assert status == 200
+        run = builder.create_run(json.loads(body)["id"], assistant_id="asst_text", stream=True)
+        response = await transport.send(run)
+        assert response.status == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = b"".join([chunk async for chunk in response.aiter_bytes()])
+        assert events.startswith(b"event: thread.run.created\n")
+        assert events.endswith(b"event: done\ndata: [DONE]\n\n")
+        await transport.aclose()
+        assert emulator.stats.connections_accepted == 1  # both requests on one connection
