@@ -1,0 +1,598 @@
+"""Snapshots of a streamed run: :class:`RunAccumulator` applies typed events in order.
+
+It keeps the current :class:`~runs_core.models.Run`, every :class:`Message` and every
+:class:`RunStep` seen, as the same pydantic models a non-streamed call returns, and says
+what each event changed (a short list of :data:`Change` objects): all an event-handler
+API needs. It does no I/O and never calls user code.
+
+Merge rules (the official SDK's generic merge gets the first one wrong):
+
+* a number or boolean in a delta *replaces* the snapshot's value, never adds to it;
+* strings append only where the API streams fragments (text ``value``, ``refusal``,
+  function ``arguments``, code interpreter ``input`` and ``logs``); any other string
+  replaces; ``index`` picks the list item and is not kept; ``type`` is never appended;
+* a ``*.completed`` / ``*.incomplete`` / ``*.failed``... event replaces the snapshot
+  with the server's final object.
+
+Cost stays linear in the stream's length: appended fragments are queued per field and
+written into the snapshot by :meth:`RunAccumulator.flush` (every accessor flushes), so
+applying a delta never copies the text accumulated so far. A flush appends in a way
+CPython usually performs in place; reading a snapshot after *every* delta therefore
+stays cheap in practice, and is never worse than rebuilding the string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, TypeAlias, TypeVar
+
+import attrs
+from pydantic import BaseModel, TypeAdapter
+
+from ._errors import StreamError
+from ._events import (
+    AssistantStreamEvent,
+    ThreadMessageCompleted,
+    ThreadMessageCreated,
+    ThreadMessageDelta,
+    ThreadMessageIncomplete,
+    ThreadMessageInProgress,
+    ThreadRunCancelled,
+    ThreadRunCancelling,
+    ThreadRunCompleted,
+    ThreadRunCreated,
+    ThreadRunExpired,
+    ThreadRunFailed,
+    ThreadRunIncomplete,
+    ThreadRunInProgress,
+    ThreadRunQueued,
+    ThreadRunRequiresAction,
+    ThreadRunStepCancelled,
+    ThreadRunStepCompleted,
+    ThreadRunStepCreated,
+    ThreadRunStepDelta,
+    ThreadRunStepExpired,
+    ThreadRunStepFailed,
+    ThreadRunStepInProgress,
+)
+from .models import (
+    CodeInterpreterLogs,
+    CodeInterpreterOutputLogs,
+    CodeInterpreterToolCall,
+    CodeInterpreterToolCallDelta,
+    FunctionToolCall,
+    FunctionToolCallDelta,
+    Message,
+    MessageContent,
+    MessageContentDelta,
+    MessageDelta,
+    RefusalContentBlock,
+    RefusalDeltaBlock,
+    Run,
+    RunStep,
+    RunStepDelta,
+    Text,
+    TextContentBlock,
+    TextDeltaBlock,
+    ToolCall,
+    ToolCallDelta,
+    ToolCallDeltaObject,
+    ToolCallsStepDetails,
+)
+from .models.message import Annotation
+from .models.tool_calls import CodeInterpreterOutput
+
+__all__ = [
+    "Change",
+    "ContentPartCreated",
+    "ContentPartDeltaApplied",
+    "MessageCreated",
+    "MessageDeltaApplied",
+    "MessageFinished",
+    "MessageUpdated",
+    "RunAccumulator",
+    "RunStepCreated",
+    "RunStepDeltaApplied",
+    "RunStepFinished",
+    "RunStepUpdated",
+    "RunUpdated",
+    "ToolCallCreated",
+    "ToolCallDeltaApplied",
+]
+
+
+# --- what an event changed -------------------------------------------------------------
+
+
+@attrs.frozen
+class RunUpdated:
+    """Any ``thread.run.*`` event: ``run`` is the new current run (see ``run.status``)."""
+
+    run: Run
+
+
+@attrs.frozen
+class RunStepCreated:
+    run_step: RunStep
+
+
+@attrs.frozen
+class RunStepUpdated:
+    """A step's non-final status event (``in_progress``)."""
+
+    run_step: RunStep
+
+
+@attrs.frozen
+class RunStepDeltaApplied:
+    """Reported after the tool-call changes of the same delta."""
+
+    delta: RunStepDelta
+    snapshot: RunStep
+
+
+@attrs.frozen
+class ToolCallCreated:
+    """Tool call ``index`` of ``run_step`` appeared; its first delta is already merged."""
+
+    run_step: RunStep
+    index: int
+    tool_call: ToolCall
+
+
+@attrs.frozen
+class ToolCallDeltaApplied:
+    """Reported for every tool-call delta, the first one included."""
+
+    run_step: RunStep
+    index: int
+    delta: ToolCallDelta
+    snapshot: ToolCall
+
+
+@attrs.frozen
+class RunStepFinished:
+    """The step completed, failed, was cancelled or expired: ``run_step`` is final."""
+
+    run_step: RunStep
+
+
+@attrs.frozen
+class MessageCreated:
+    message: Message
+
+
+@attrs.frozen
+class MessageUpdated:
+    """A message's non-final status event (``in_progress``)."""
+
+    message: Message
+
+
+@attrs.frozen
+class ContentPartCreated:
+    """Content part ``index`` of ``message`` appeared; its first delta is already merged."""
+
+    message: Message
+    index: int
+    part: MessageContent
+
+
+@attrs.frozen
+class ContentPartDeltaApplied:
+    """Reported for every content-part delta, the first one included."""
+
+    message: Message
+    index: int
+    delta: MessageContentDelta
+    part: MessageContent
+
+
+@attrs.frozen
+class MessageDeltaApplied:
+    """Reported after the content-part changes of the same delta."""
+
+    delta: MessageDelta
+    snapshot: Message
+
+
+@attrs.frozen
+class MessageFinished:
+    """``thread.message.completed`` or ``.incomplete``: ``message`` is the server's final one."""
+
+    message: Message
+
+
+Change: TypeAlias = (
+    RunUpdated
+    | RunStepCreated
+    | RunStepUpdated
+    | RunStepDeltaApplied
+    | ToolCallCreated
+    | ToolCallDeltaApplied
+    | RunStepFinished
+    | MessageCreated
+    | MessageUpdated
+    | ContentPartCreated
+    | ContentPartDeltaApplied
+    | MessageDeltaApplied
+    | MessageFinished
+)
+
+_RUN_EVENTS: Final = (
+    ThreadRunCreated,
+    ThreadRunQueued,
+    ThreadRunInProgress,
+    ThreadRunRequiresAction,
+    ThreadRunCompleted,
+    ThreadRunIncomplete,
+    ThreadRunFailed,
+    ThreadRunCancelling,
+    ThreadRunCancelled,
+    ThreadRunExpired,
+)
+_STEP_FINAL_EVENTS: Final = (
+    ThreadRunStepCompleted,
+    ThreadRunStepFailed,
+    ThreadRunStepCancelled,
+    ThreadRunStepExpired,
+)
+
+# --- generic merge, for the small parts that are not on the hot path -------------------
+
+APPEND_KEYS: Final = frozenset({"value", "refusal", "arguments", "input", "logs"})
+"""Keys whose string fragments are concatenated; every other scalar replaces."""
+
+_TOOL_CALL: TypeAdapter[ToolCall] = TypeAdapter(ToolCall)
+_CONTENT: TypeAdapter[MessageContent] = TypeAdapter(MessageContent)
+_ANNOTATION: TypeAdapter[Annotation] = TypeAdapter(Annotation)
+_TOOL_OUTPUT: TypeAdapter[CodeInterpreterOutput] = TypeAdapter(CodeInterpreterOutput)
+_Snapshot = TypeVar("_Snapshot", Message, RunStep)
+
+# Required fields a first fragment may lack, so a new item always validates.
+_CALL_SKELETONS: Final[Mapping[str, dict[str, Any]]] = {
+    "function": {"id": "", "function": {"name": "", "arguments": "", "output": None}},
+    "code_interpreter": {"id": "", "code_interpreter": {"input": "", "outputs": []}},
+    "file_search": {"id": "", "file_search": {}},
+}
+_PART_SKELETONS: Final[Mapping[str, dict[str, Any]]] = {
+    "text": {"text": {"value": "", "annotations": []}},
+    "image_file": {"image_file": {"file_id": ""}},
+    "image_url": {"image_url": {"url": ""}},
+    "refusal": {"refusal": ""},
+}
+_ANNOTATION_SKELETONS: Final[Mapping[str, dict[str, Any]]] = {
+    "file_citation": {"text": "", "start_index": 0, "end_index": 0, "file_citation": {}},
+    "file_path": {"text": "", "start_index": 0, "end_index": 0, "file_path": {}},
+}
+_NESTED_SKELETONS: Final[Mapping[str, dict[str, Any]]] = {
+    "file_citation": {"file_id": ""},
+    "file_path": {"file_id": ""},
+    "image": {"file_id": ""},
+}
+
+
+def merge_dict(acc: dict[str, Any], delta: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge a delta (as plain data) into ``acc`` in place, by the rules above."""
+    for key, value in delta.items():
+        if key == "index":
+            continue
+        old = acc.get(key)
+        if value is None:
+            acc.setdefault(key, None)
+        elif isinstance(value, dict):
+            acc[key] = merge_dict(old if isinstance(old, dict) else {}, value)
+        elif isinstance(value, list):
+            acc[key] = _merge_list(old if isinstance(old, list) else [], value)
+        elif isinstance(value, str) and isinstance(old, str) and key in APPEND_KEYS:
+            acc[key] = old + value
+        else:
+            acc[key] = value
+    return acc
+
+
+def _merge_list(acc: list[Any], delta: list[Any]) -> list[Any]:
+    for entry in delta:
+        if isinstance(entry, dict) and isinstance(entry.get("index"), int):
+            index = entry["index"]
+            if index < len(acc) and isinstance(acc[index], dict):
+                merge_dict(acc[index], entry)
+            else:
+                acc.append(merge_dict(_skeleton_for(entry), entry))
+        else:
+            acc.append(entry)  # a plain list only ever grows
+    return acc
+
+
+def _skeleton_for(entry: Mapping[str, Any]) -> dict[str, Any]:
+    kind = entry.get("type")
+    if kind == "logs":
+        return {"type": "logs", "logs": ""}
+    if kind == "image":
+        return {"type": "image", "image": {"file_id": ""}}
+    return dict(_ANNOTATION_SKELETONS.get(kind, {})) if isinstance(kind, str) else {}
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(exclude_unset=True)
+
+
+def _new_item(skeleton: Mapping[str, Any] | None, delta: BaseModel) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in (skeleton or {}).items():
+        data[key] = dict(value) if isinstance(value, dict) else value
+    for key, nested in _NESTED_SKELETONS.items():
+        if isinstance(data.get(key), dict):
+            data[key] = {**nested, **data[key]}
+    return merge_dict(data, _dump(delta))
+
+
+class _Pending:
+    """Fragments appended to one string field since the last flush."""
+
+    __slots__ = ("attr", "model", "pieces")
+
+    def __init__(self, model: BaseModel, attr: str, piece: str) -> None:
+        self.model = model
+        self.attr = attr
+        self.pieces = [piece]
+
+    def write(self) -> None:
+        fields = self.model.__dict__
+        value: str = fields[self.attr]
+        fields[self.attr] = ""  # drop the model's reference so the str can grow in place
+        value += "".join(self.pieces)
+        fields[self.attr] = value
+
+
+class RunAccumulator:
+    """Applies the events of one or more streams of a run, in order, and keeps snapshots.
+
+    One accumulator may follow a run across streams (e.g. the stream of
+    ``submit_tool_outputs`` after a ``requires_action``): the run is replaced by each run
+    event, steps and messages are added by id.
+    """
+
+    def __init__(self) -> None:
+        self._run: Run | None = None
+        self._messages: dict[str, Message] = {}
+        self._steps: dict[str, RunStep] = {}
+        self._pending: dict[tuple[int, str], _Pending] = {}
+
+    # --- reading -------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write the queued string fragments into the snapshots (O(fragments queued))."""
+        if self._pending:
+            for pending in self._pending.values():
+                pending.write()
+            self._pending.clear()
+
+    @property
+    def run(self) -> Run | None:
+        """The run as of the last run event, or ``None`` before the first."""
+        return self._run
+
+    @property
+    def messages(self) -> list[Message]:
+        """Every message seen, in order of creation, up to date."""
+        self.flush()
+        return list(self._messages.values())
+
+    @property
+    def run_steps(self) -> list[RunStep]:
+        """Every run step seen, in order of creation, up to date."""
+        self.flush()
+        return list(self._steps.values())
+
+    def message(self, message_id: str) -> Message | None:
+        self.flush()
+        return self._messages.get(message_id)
+
+    def run_step(self, step_id: str) -> RunStep | None:
+        self.flush()
+        return self._steps.get(step_id)
+
+    # --- applying ------------------------------------------------------------------
+
+    def apply(self, event: AssistantStreamEvent) -> list[Change]:
+        """Apply one event; return what it changed, in the order handlers report it.
+
+        Events that change no snapshot (``thread.created``, ``done``, ``error``, unknown
+        names) return ``[]``. Raises :class:`StreamError` for a delta naming a message or
+        step the stream never created.
+        """
+        if isinstance(event, ThreadMessageDelta):
+            return self._message_delta(event.data.id, event.data.delta)
+        if isinstance(event, ThreadRunStepDelta):
+            return self._step_delta(event.data.id, event.data.delta)
+        if isinstance(event, _RUN_EVENTS):
+            self._run = event.data
+            return [RunUpdated(event.data)]
+        self.flush()
+        if isinstance(event, ThreadMessageCreated):
+            message = event.data.model_copy(deep=True)
+            self._messages[message.id] = message
+            return [MessageCreated(message)]
+        if isinstance(event, ThreadMessageInProgress):
+            message = self._update(self._messages, event.data, "content")
+            return [MessageUpdated(message)]
+        if isinstance(event, ThreadMessageCompleted | ThreadMessageIncomplete):
+            self._messages[event.data.id] = event.data
+            return [MessageFinished(event.data)]
+        if isinstance(event, ThreadRunStepCreated):
+            step = event.data.model_copy(deep=True)
+            self._steps[step.id] = step
+            return [RunStepCreated(step)]
+        if isinstance(event, ThreadRunStepInProgress):
+            return [RunStepUpdated(self._update(self._steps, event.data, "step_details"))]
+        if isinstance(event, _STEP_FINAL_EVENTS):
+            self._steps[event.data.id] = event.data
+            return [RunStepFinished(event.data)]
+        return []
+
+    def _update(self, table: dict[str, _Snapshot], data: _Snapshot, keep: str) -> _Snapshot:
+        """Take a status event's fields, keeping the accumulated ``keep`` field."""
+        snapshot = table.get(data.id)
+        if snapshot is None:
+            snapshot = table[data.id] = data.model_copy(deep=True)
+            return snapshot
+        for name in data.model_fields_set | set(data.model_extra or ()):
+            if name != keep:
+                setattr(snapshot, name, getattr(data, name))
+        return snapshot
+
+    def _append(self, model: BaseModel, attr: str, piece: str) -> None:
+        if not piece:
+            return
+        key = (id(model), attr)
+        pending = self._pending.get(key)
+        if pending is None:
+            self._pending[key] = _Pending(model, attr, piece)
+        else:
+            pending.pieces.append(piece)
+
+    @staticmethod
+    def _set_extra(target: BaseModel, delta: BaseModel) -> None:
+        for name, value in (delta.model_extra or {}).items():
+            setattr(target, name, value)
+
+    # --- messages --------------------------------------------------------------------
+
+    def _message_delta(self, message_id: str, delta: MessageDelta) -> list[Change]:
+        message = self._messages.get(message_id)
+        if message is None:
+            raise StreamError(f"a message delta names message {message_id!r}, never created")
+        changes: list[Change] = []
+        if delta.role is not None:
+            message.role = delta.role
+        self._set_extra(message, delta)
+        content = message.content
+        for part_delta in delta.content or ():
+            index = part_delta.index if part_delta.index is not None else len(content)
+            if index < len(content):
+                part = content[index] = self._merge_part(content[index], part_delta)
+            else:
+                skeleton = _PART_SKELETONS.get(part_delta.type)
+                part = _CONTENT.validate_python(
+                    {"type": part_delta.type, **_new_item(skeleton, part_delta)}
+                )
+                content.append(part)
+                index = len(content) - 1
+                changes.append(ContentPartCreated(message, index, part))
+            changes.append(ContentPartDeltaApplied(message, index, part_delta, part))
+        changes.append(MessageDeltaApplied(delta, message))
+        return changes
+
+    def _merge_part(self, part: MessageContent, delta: MessageContentDelta) -> MessageContent:
+        if isinstance(delta, TextDeltaBlock) and isinstance(part, TextContentBlock):
+            if delta.text is not None:
+                self._merge_text(part.text, delta)
+            return part
+        if isinstance(delta, RefusalDeltaBlock) and isinstance(part, RefusalContentBlock):
+            if delta.refusal:
+                self._append(part, "refusal", delta.refusal)
+            return part
+        self.flush()
+        return _CONTENT.validate_python(merge_dict(part.model_dump(), _dump(delta)))
+
+    def _merge_text(self, text: Text, block: TextDeltaBlock) -> None:
+        delta = block.text
+        assert delta is not None
+        if delta.value:
+            self._append(text, "value", delta.value)
+        annotations = text.annotations
+        for ann in delta.annotations or ():
+            index = ann.index if ann.index is not None else len(annotations)
+            if index < len(annotations):
+                data = merge_dict(annotations[index].model_dump(), _dump(ann))
+                annotations[index] = _ANNOTATION.validate_python(data)
+            else:
+                skeleton = _ANNOTATION_SKELETONS.get(ann.type)
+                annotations.append(_ANNOTATION.validate_python(_new_item(skeleton, ann)))
+        self._set_extra(text, delta)
+
+    # --- run steps -------------------------------------------------------------------
+
+    def _step_delta(self, step_id: str, delta: RunStepDelta) -> list[Change]:
+        step = self._steps.get(step_id)
+        if step is None:
+            raise StreamError(f"a run step delta names step {step_id!r}, never created")
+        changes: list[Change] = []
+        details = delta.step_details
+        if isinstance(details, ToolCallDeltaObject):
+            if not isinstance(step.step_details, ToolCallsStepDetails):
+                step.step_details = ToolCallsStepDetails(type="tool_calls", tool_calls=[])
+            calls = step.step_details.tool_calls
+            for call_delta in details.tool_calls or ():
+                index = call_delta.index if call_delta.index is not None else len(calls)
+                if index < len(calls):
+                    call = calls[index] = self._merge_call(calls[index], call_delta)
+                else:
+                    skeleton = _CALL_SKELETONS.get(call_delta.type)
+                    call = _TOOL_CALL.validate_python(
+                        {"type": call_delta.type, **_new_item(skeleton, call_delta)}
+                    )
+                    calls.append(call)
+                    index = len(calls) - 1
+                    changes.append(ToolCallCreated(step, index, call))
+                changes.append(ToolCallDeltaApplied(step, index, call_delta, call))
+        elif details is not None:
+            self.flush()
+            merged = merge_dict(step.step_details.model_dump(), _dump(details))
+            step.step_details = RunStep.model_validate(
+                {**step.model_dump(), "step_details": merged}
+            ).step_details
+        self._set_extra(step, delta)
+        changes.append(RunStepDeltaApplied(delta, step))
+        return changes
+
+    def _merge_call(self, call: ToolCall, delta: ToolCallDelta) -> ToolCall:
+        if isinstance(delta, FunctionToolCallDelta) and isinstance(call, FunctionToolCall):
+            if delta.id:
+                call.id = delta.id
+            function = delta.function
+            if function is not None:
+                if function.name:
+                    call.function.name = function.name
+                if function.arguments:
+                    self._append(call.function, "arguments", function.arguments)
+                if function.output is not None:
+                    call.function.output = function.output
+                self._set_extra(call.function, function)
+            self._set_extra(call, delta)
+            return call
+        if isinstance(delta, CodeInterpreterToolCallDelta) and isinstance(
+            call, CodeInterpreterToolCall
+        ):
+            return self._merge_code(call, delta)
+        self.flush()
+        return _TOOL_CALL.validate_python(merge_dict(call.model_dump(), _dump(delta)))
+
+    def _merge_code(
+        self, call: CodeInterpreterToolCall, delta: CodeInterpreterToolCallDelta
+    ) -> ToolCall:
+        if delta.id:
+            call.id = delta.id
+        code = delta.code_interpreter
+        if code is not None:
+            if code.input:
+                self._append(call.code_interpreter, "input", code.input)
+            outputs = call.code_interpreter.outputs
+            for out in code.outputs or ():
+                index = out.index if out.index is not None else len(outputs)
+                if index >= len(outputs):
+                    data = _new_item(_skeleton_for({"type": out.type}), out)
+                    outputs.append(_TOOL_OUTPUT.validate_python({"type": out.type, **data}))
+                elif isinstance(out, CodeInterpreterLogs) and isinstance(
+                    outputs[index], CodeInterpreterOutputLogs
+                ):
+                    if out.logs:
+                        self._append(outputs[index], "logs", out.logs)
+                else:
+                    self.flush()
+                    data = merge_dict(outputs[index].model_dump(), _dump(out))
+                    outputs[index] = _TOOL_OUTPUT.validate_python(data)
+            self._set_extra(call.code_interpreter, code)
+        self._set_extra(call, delta)
+        return call
