@@ -1,0 +1,119 @@
+"""An :class:`~runs_adapters._transport.AsyncTransport` over :class:`aiohttp.ClientSession`.
+
+aiohttp does the HTTP work (pooling, TLS, framing); this module hands it the core's
+:class:`~runs_core.Request`, streams the body back and turns aiohttp's exceptions into
+:class:`~runs_core.APITimeoutError` / :class:`~runs_core.APIConnectionError`.
+
+Pass your own configured ``ClientSession`` to keep its connector, TLS settings and pool
+limits; the transport then never closes it (``owns_session`` is ``False``). Without one
+it creates a session on the first :meth:`~AiohttpTransport.send` (aiohttp wants a running
+loop for that) and closes it in :meth:`~AiohttpTransport.aclose`.
+
+Example::
+
+    transport = AiohttpTransport()
+    response = await transport.send(request)
+    body = b"".join([chunk async for chunk in response.aiter_bytes()])
+    await response.aclose()
+    await transport.aclose()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+
+import aiohttp
+import yarl
+
+from runs_core import APIConnectionError, APITimeoutError, Headers, Request
+
+__all__ = ["AiohttpResponse", "AiohttpTransport"]
+
+# Headers aiohttp would add on its own (its User-Agent, gzip, an octet-stream Content-Type
+# for a bytes body); the core sends the ones it needs, so they are skipped on every request.
+_SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "Content-Type", "User-Agent")
+
+
+@contextlib.contextmanager
+def _aiohttp_errors(request: Request) -> Iterator[None]:
+    """Map aiohttp's failures, while sending or while reading a body, to the core's errors.
+
+    aiohttp's own timeouts subclass ``asyncio.TimeoutError``, which is the builtin
+    ``TimeoutError`` (an ``OSError``) on Python 3.11, so it is checked first. A truncated
+    body is a ``ClientPayloadError``, so it raises rather than ending short.
+    """
+    try:
+        yield
+    except TimeoutError as exc:
+        raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from exc
+    except (aiohttp.ClientError, OSError) as exc:
+        raise APIConnectionError(f"Connection error: {exc!r}", request=request) from exc
+
+
+class AiohttpResponse:
+    """A response whose head has arrived; iterate :meth:`aiter_bytes` once for the body."""
+
+    def __init__(self, response: aiohttp.ClientResponse, request: Request) -> None:
+        self._response = response
+        self._request = request
+        self._complete = False
+        self.status = response.status
+        self.headers = Headers(response.raw_headers)
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        """The body as it arrives; raises :class:`APIConnectionError` if it is cut short."""
+        with _aiohttp_errors(self._request):
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+        self._complete = True
+
+    async def aclose(self) -> None:
+        """Return the connection to the pool if the body was read in full, else drop it."""
+        if self._complete:
+            self._response.release()
+        else:
+            self._response.close()
+
+
+class AiohttpTransport:
+    """Sends :class:`~runs_core.Request` objects with an ``aiohttp.ClientSession``.
+
+    Redirects are not followed: one call sends exactly one request. The URL goes out as the
+    core built it (already percent-encoded), without yarl re-quoting it.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+        self.owns_session = session is None
+        self.session = session
+
+    async def send(self, request: Request) -> AiohttpResponse:
+        """Send ``request`` and return once the head is in; the body is read lazily."""
+        if self.session is None:
+            self.session = aiohttp.ClientSession()
+        # sock_read bounds each read, never the whole exchange: a long stream may run as
+        # long as it keeps delivering, while a stalled one times out.
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=request.timeout, sock_read=request.timeout
+        )
+        with _aiohttp_errors(request):
+            response = await self.session.request(
+                request.method,
+                yarl.URL(request.url, encoded=True),
+                headers=list(request.headers),
+                data=request.body,
+                timeout=timeout,
+                allow_redirects=False,
+                skip_auto_headers=_SKIP_AUTO_HEADERS,
+            )
+        return AiohttpResponse(response, request)
+
+    async def sleep(self, seconds: float) -> None:
+        """Pause on the running asyncio loop."""
+        await asyncio.sleep(seconds)
+
+    async def aclose(self) -> None:
+        """Close the session if this transport created it; a caller's session stays open."""
+        if self.owns_session and self.session is not None:
+            await self.session.close()

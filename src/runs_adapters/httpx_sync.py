@@ -1,0 +1,132 @@
+"""A :class:`~runs_adapters._transport.SyncTransport` over :class:`httpx.Client`.
+
+httpx does the HTTP work (pooling, TLS, proxies, framing); this module only hands it the
+core's :class:`~runs_core.Request`, streams the body back and turns httpx's exceptions
+into :class:`~runs_core.APITimeoutError` / :class:`~runs_core.APIConnectionError`.
+
+Pass your own configured ``httpx.Client`` to keep its proxies, TLS settings and pool
+limits; the transport then never closes it (``owns_client`` is ``False``). Without one it
+creates a client of its own and closes it in :meth:`HttpxTransport.close`.
+
+Example::
+
+    transport = HttpxTransport()
+    response = transport.send(request)
+    body = b"".join(response.iter_bytes())
+    response.close()
+    transport.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+
+import httpx
+
+from runs_core import APIConnectionError, APITimeoutError, Headers, Request
+
+__all__ = ["HttpxResponse", "HttpxTransport"]
+
+# httpx adds these to every request from a client's defaults; the core already sends the
+# ones it needs, so a client created here drops them to put only the core's headers on the wire.
+_CLIENT_DEFAULTS = ("Accept", "Accept-Encoding", "Connection", "User-Agent")
+
+
+def drop_default_headers(headers: httpx.Headers) -> None:
+    """Strip httpx's default headers from a client this package creates (in place).
+
+    Shared with :mod:`runs_adapters.httpx_async`, as are the other helpers here.
+    """
+    for name in _CLIENT_DEFAULTS:
+        headers.pop(name, None)
+
+
+@contextlib.contextmanager
+def httpx_errors(request: Request) -> Iterator[None]:
+    """Map httpx's failures, while sending or while reading a body, to the core's errors.
+
+    A truncated body surfaces in httpx as ``RemoteProtocolError`` (a ``TransportError``), so
+    it becomes :class:`APIConnectionError` rather than a silently short body.
+    """
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from exc
+    except (httpx.TransportError, httpx.DecodingError) as exc:
+        raise APIConnectionError(f"Connection error: {exc!r}", request=request) from exc
+
+
+def build_httpx_request(
+    client: httpx.Client | httpx.AsyncClient, request: Request
+) -> httpx.Request:
+    """The httpx request for ``request``; the core's headers win over the client's defaults.
+
+    One timeout bounds connecting, each write, each read and the wait for a pooled
+    connection, never the whole exchange, so a long stream can run as long as it delivers.
+    """
+    return client.build_request(
+        request.method,
+        request.url,
+        headers=list(request.headers),
+        content=request.body,
+        timeout=httpx.Timeout(request.timeout),
+    )
+
+
+def body_is_encoded(response: httpx.Response) -> bool:
+    """Whether httpx must decode the body (gzip...) rather than hand over raw bytes."""
+    return "content-encoding" in response.headers
+
+
+class HttpxResponse:
+    """A response whose head has arrived; iterate :meth:`iter_bytes` once for the body."""
+
+    def __init__(self, response: httpx.Response, request: Request) -> None:
+        self._response = response
+        self._request = request
+        self.status = response.status_code
+        self.headers = Headers(response.headers.raw)
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        """The body as it arrives; raises :class:`APIConnectionError` if it is cut short."""
+        response = self._response
+        with httpx_errors(self._request):
+            # Raw chunks skip httpx's per-chunk decoder; only an encoded body needs it.
+            chunks = response.iter_bytes() if body_is_encoded(response) else response.iter_raw()
+            yield from chunks
+
+    def close(self) -> None:
+        """Return the connection to the pool if the body was read in full, else drop it."""
+        self._response.close()
+
+
+class HttpxTransport:
+    """Sends :class:`~runs_core.Request` objects with an ``httpx.Client``.
+
+    Redirects are not followed: one call sends exactly one request.
+    """
+
+    def __init__(self, client: httpx.Client | None = None) -> None:
+        self.owns_client = client is None
+        if client is None:
+            client = httpx.Client()
+            drop_default_headers(client.headers)
+        self.client = client
+
+    def send(self, request: Request) -> HttpxResponse:
+        """Send ``request`` and return once the head is in; the body is read lazily."""
+        with httpx_errors(request):
+            built = build_httpx_request(self.client, request)
+            response = self.client.send(built, stream=True, follow_redirects=False)
+        return HttpxResponse(response, request)
+
+    def sleep(self, seconds: float) -> None:
+        """Block the calling thread (the sync driver's retry and polling pauses)."""
+        time.sleep(seconds)
+
+    def close(self) -> None:
+        """Close the client if this transport created it; a caller's client stays open."""
+        if self.owns_client:
+            self.client.close()

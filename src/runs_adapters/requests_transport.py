@@ -1,0 +1,131 @@
+"""A :class:`~runs_adapters._transport.SyncTransport` over :class:`requests.Session`.
+
+requests and urllib3 do the HTTP work (pooling, TLS, proxies, framing); this module hands
+them the core's :class:`~runs_core.Request`, streams the body back and turns their
+exceptions into :class:`~runs_core.APITimeoutError` / :class:`~runs_core.APIConnectionError`.
+
+The body is read from urllib3 directly rather than through ``iter_content``: that wrapper
+reports a read timeout as a ``ConnectionError``, and with no chunk size it waits for the
+whole of a body that is not chunk-encoded; ``read1`` hands over bytes as they arrive.
+
+Pass your own configured ``Session`` to keep its proxies, TLS settings and adapters; the
+transport then never closes it (``owns_session`` is ``False``). Without one it creates a
+session of its own and closes it in :meth:`RequestsTransport.close`.
+
+Example::
+
+    transport = RequestsTransport()
+    response = transport.send(request)
+    body = b"".join(response.iter_bytes())
+    response.close()
+    transport.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import time
+from collections.abc import Iterator
+
+import requests
+import urllib3.exceptions
+
+from runs_core import APIConnectionError, APITimeoutError, Headers, Request
+
+__all__ = ["RequestsResponse", "RequestsTransport"]
+
+_READ_SIZE = 65536  # an upper bound per read; read1 returns whatever has arrived
+
+_TIMEOUTS = (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)
+_BROKEN = (
+    requests.ConnectionError,  # also covers requests' wrapped SSL and proxy errors
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+    urllib3.exceptions.HTTPError,  # ProtocolError (incomplete body), DecodeError, SSLError
+    http.client.HTTPException,
+    OSError,
+)
+
+
+@contextlib.contextmanager
+def _requests_errors(request: Request) -> Iterator[None]:
+    """Map requests' and urllib3's failures to the core's errors (timeouts checked first)."""
+    try:
+        yield
+    except _TIMEOUTS as exc:
+        raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from exc
+    except _BROKEN as exc:
+        raise APIConnectionError(f"Connection error: {exc!r}", request=request) from exc
+
+
+def _keep_authorization(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An auth hook that changes nothing: passing it stops requests from replacing the
+    core's ``Authorization`` header with credentials found in ``~/.netrc``."""
+    return prepared
+
+
+class RequestsResponse:
+    """A response whose head has arrived; iterate :meth:`iter_bytes` once for the body."""
+
+    def __init__(self, response: requests.Response, request: Request) -> None:
+        self._response = response
+        self._request = request
+        self.status = response.status_code
+        self.headers = Headers(response.raw.headers.items())
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        """The body as it arrives; raises :class:`APIConnectionError` if it is cut short.
+
+        urllib3 enforces Content-Length and chunk framing, so a short body raises here.
+        """
+        raw = self._response.raw
+        with _requests_errors(self._request):
+            while chunk := raw.read1(_READ_SIZE, decode_content=True):
+                yield chunk
+
+    def close(self) -> None:
+        """Return the connection to the pool if the body was read in full, else drop it."""
+        self._response.close()
+
+
+class RequestsTransport:
+    """Sends :class:`~runs_core.Request` objects with a ``requests.Session``.
+
+    Redirects are not followed: one call sends exactly one request.
+    """
+
+    def __init__(self, session: requests.Session | None = None) -> None:
+        self.owns_session = session is None
+        if session is None:
+            session = requests.Session()
+            # requests' defaults (its User-Agent, gzip, */*, keep-alive); the core sends
+            # the headers it needs, so a session created here adds none of its own.
+            session.headers.clear()
+        self.session = session
+
+    def send(self, request: Request) -> RequestsResponse:
+        """Send ``request`` and return once the head is in; the body is read lazily."""
+        has_auth = request.header("Authorization") is not None
+        with _requests_errors(request):
+            response = self.session.request(
+                request.method,
+                request.url,
+                headers=dict(request.headers),
+                data=request.body,
+                # (connect, read): each read is bounded, never the whole exchange.
+                timeout=(request.timeout, request.timeout),
+                stream=True,
+                allow_redirects=False,
+                auth=_keep_authorization if has_auth else None,
+            )
+        return RequestsResponse(response, request)
+
+    def sleep(self, seconds: float) -> None:
+        """Block the calling thread (the sync driver's retry and polling pauses)."""
+        time.sleep(seconds)
+
+    def close(self) -> None:
+        """Close the session if this transport created it; a caller's session stays open."""
+        if self.owns_session:
+            self.session.close()
