@@ -7,6 +7,7 @@ same for JSON and for streams, and backpressure is respected by draining after w
 from __future__ import annotations
 
 import asyncio
+from http import HTTPStatus
 
 import h11
 
@@ -42,7 +43,11 @@ class BodyWriter:
             raise ClientGone from exc
 
     async def head(self, status: int, headers: list[tuple[str, str]]) -> None:
-        self._put(h11.Response(status_code=status, headers=headers))
+        try:
+            reason = HTTPStatus(status).phrase.encode()
+        except ValueError:
+            reason = b""
+        self._put(h11.Response(status_code=status, headers=headers, reason=reason))
         await self._drain()
 
     async def write(self, data: bytes) -> None:
