@@ -203,6 +203,9 @@ class _Blocking:
     async def send(self, request: Request) -> AsyncTransportResponse:
         return _BlockingResponse(self.inner.send(request))
 
+    async def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
     async def aclose(self) -> None:
         self.inner.close()
 
@@ -361,6 +364,13 @@ def test_authorization_is_not_replaced_by_netrc(
     run(kind, scenario)
 
 
+def test_sleep_runs_on_the_callers_loop(kind: Kind) -> None:
+    async def scenario(t: Any) -> None:
+        await t.sleep(0)  # asyncio.sleep under trio, or trio.sleep under asyncio, would raise
+
+    run(kind, scenario)
+
+
 def test_chunked_body_is_reassembled(kind: Kind, server: _Server) -> None:
     async def scenario(t: Any) -> None:
         response = await t.send(make_request(server.url("/chunked")))
@@ -465,17 +475,21 @@ def test_transport_closes_the_client_it_created(monkeypatch: pytest.MonkeyPatch)
     closed: list[requests.Session] = []
     monkeypatch.setattr(requests.Session, "close", lambda self: closed.append(self))
     transport = RequestsTransport()
+    assert transport.owns_client
     transport.close()
     assert closed == [transport.session]
     client_transport = HttpxTransport()
+    assert client_transport.owns_client
     client_transport.close()
     assert client_transport.client.is_closed
 
     async def main() -> None:
         async_transport = HttpxAsyncTransport()
+        assert async_transport.owns_client
         await async_transport.aclose()
         assert async_transport.client.is_closed
         aiohttp_transport = AiohttpTransport()
+        assert aiohttp_transport.owns_client
         await aiohttp_transport.aclose()  # nothing was sent: no session was ever made
         assert aiohttp_transport.session is None
 

@@ -5,7 +5,7 @@ aiohttp does the HTTP work (pooling, TLS, framing); this module hands it the cor
 :class:`~runs_core.APITimeoutError` / :class:`~runs_core.APIConnectionError`.
 
 Pass your own configured ``ClientSession`` to keep its connector, TLS settings and pool
-limits; the transport then never closes it (``owns_session`` is ``False``). Without one
+limits; the transport then never closes it (``owns_client`` is ``False``). Without one
 it creates a session on the first :meth:`~AiohttpTransport.send` (aiohttp wants a running
 loop for that) and closes it in :meth:`~AiohttpTransport.aclose`.
 
@@ -85,7 +85,7 @@ class AiohttpTransport:
     """
 
     def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
-        self.owns_session = session is None
+        self.owns_client = session is None
         self.session = session
 
     async def send(self, request: Request) -> AiohttpResponse:
@@ -115,5 +115,5 @@ class AiohttpTransport:
 
     async def aclose(self) -> None:
         """Close the session if this transport created it; a caller's session stays open."""
-        if self.owns_session and self.session is not None:
+        if self.owns_client and self.session is not None:
             await self.session.close()

@@ -9,7 +9,7 @@ reports a read timeout as a ``ConnectionError``, and with no chunk size it waits
 whole of a body that is not chunk-encoded; ``read1`` hands over bytes as they arrive.
 
 Pass your own configured ``Session`` to keep its proxies, TLS settings and adapters; the
-transport then never closes it (``owns_session`` is ``False``). Without one it creates a
+transport then never closes it (``owns_client`` is ``False``). Without one it creates a
 session of its own and closes it in :meth:`RequestsTransport.close`.
 
 Example::
@@ -96,7 +96,7 @@ class RequestsTransport:
     """
 
     def __init__(self, session: requests.Session | None = None) -> None:
-        self.owns_session = session is None
+        self.owns_client = session is None
         if session is None:
             session = requests.Session()
             # requests' defaults (its User-Agent, gzip, */*, keep-alive); the core sends
@@ -127,5 +127,5 @@ class RequestsTransport:
 
     def close(self) -> None:
         """Close the session if this transport created it; a caller's session stays open."""
-        if self.owns_session:
+        if self.owns_client:
             self.session.close()
