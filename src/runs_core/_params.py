@@ -30,7 +30,7 @@ class RequestOptions(TypedDict, total=False):
     extra_headers: Mapping[str, str] | None
     extra_query: Mapping[str, object] | None
     extra_body: Mapping[str, object] | None
-    timeout: float | None | NotGiven
+    timeout: float | NotGiven | None
 
 
 class RunCreateParams(RequestOptions, total=False):
