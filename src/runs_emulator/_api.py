@@ -8,6 +8,7 @@ Anything slow (a run progressing) is handed to a background task.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -40,6 +41,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", f"/threads/{_SEG}/runs/{_SEG}/steps/{_SEG}", "get_step"),
     ]
 ]
+log = logging.getLogger("runs_emulator")
 CANCELLABLE = frozenset({"queued", "in_progress", "requires_action"})
 
 
@@ -176,6 +178,10 @@ class Api:
         except Interrupted:
             await asyncio.sleep(driver.delay_s if driver.segment is None else 0)
             driver.cancelled()
+        except Exception:
+            # A bug in a script must not leave the run stuck in progress forever.
+            log.exception("emulator run %s crashed", driver.run.id)
+            await driver.fail("server_error", "The emulator crashed while running this run.")
         finally:
             if driver.segment is not None:
                 driver.segment.close()

@@ -76,7 +76,11 @@ class HttpConnection:
         if self.conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
             err = ApiError(exc.error_status_hint, f"Malformed HTTP request: {exc}")
             body = json.dumps(err.body()).encode()
-            headers = [("content-type", "application/json"), ("connection", "close")]
+            headers = [
+                ("content-type", "application/json"),
+                ("connection", "close"),
+                ("x-request-id", new_request_id()),
+            ]
             writer = BodyWriter(self.conn, self.writer, None)
             headers.append(("content-length", str(len(body))))
             try:
