@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, cast, overload
 
 from runs_core import NOT_GIVEN, NotGiven, Request
+from runs_core._events import AssistantStreamEvent
 from runs_core._params import RunCreateParams
 from runs_core.models import Run, RunStep
 from runs_core.models.params import ToolOutput
@@ -19,6 +20,7 @@ from runs_core.models.params import ToolOutput
 from ._pages import AsyncPaginator
 from ._raw import AsyncResponseContextManager, RawResponse
 from ._streams import AsyncStream
+from ._tool_runner import run_tools_async
 
 if TYPE_CHECKING:
     from ._client import AsyncClient
@@ -231,6 +233,27 @@ class AsyncRuns(_Resource):
             run_id, thread_id=thread_id, tool_outputs=cast(Any, tool_outputs), stream=stream,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout, idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+
+    def run_tools(
+        self,
+        *,
+        thread_id: str,
+        functions: Mapping[str, Callable[..., Any]],
+        on_error: Literal["submit", "raise"] = "submit",
+        on_event: Callable[[AssistantStreamEvent], Any] | None = None,
+        **params: Unpack[RunCreateParams],
+    ) -> Awaitable[Run]:
+        """Stream a run to its end, answering tool calls with local ``functions``.
+
+        Each function tool call is answered by ``functions[name](**arguments)``
+        (plain or ``async`` functions); ``on_error`` decides whether a failing
+        tool (unknown name, bad JSON arguments, an exception) submits its error text as
+        output or stops the loop with ``ToolCallError``. Returns the final run.
+        """
+        return run_tools_async(
+            self, thread_id=thread_id, functions=functions, on_error=on_error,
+            on_event=on_event, **params,
+        )  # fmt: skip
 
     # -- polling helpers ----------------------------------------------------------------
 
