@@ -1,5 +1,204 @@
-"""The ``runs`` command (filled in by later work)."""
+"""The ``runs`` command: ``demo``, ``stream``, ``emulator`` and ``bench``.
+
+``runs demo`` is what a new user runs first: it starts the embedded emulator, streams a
+run whose assistant calls a weather function, runs that function locally, streams the
+reply, and prints a summary. No API key, no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from runs_core import RunsError
+from runs_core._events import AssistantStreamEvent, ThreadMessageDelta
+from runs_core.models import Run
+
+from ._select import ASYNC_TRANSPORTS, SYNC_TRANSPORTS
+
+__all__ = ["main"]
+
+TRANSPORT_CHOICES = ["httpx", "requests", "httpx-async", "aiohttp", "trio"]
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Current weather for a city",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
 
 
-def main() -> None:
-    print("runs: nothing here yet")
+def get_weather(city: str = "Paris") -> dict[str, Any]:
+    """The demo's local tool: deterministic, so the demo's output is too."""
+    return {"city": city, "forecast": "sunny", "temperature_c": 21}
+
+
+class _Printer:
+    """Writes text deltas as they arrive and counts what streamed past."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.events = 0
+        self.deltas = 0
+        self.in_text = False
+
+    def on_event(self, event: AssistantStreamEvent) -> None:
+        self.events += 1
+        name = event.event
+        if isinstance(event, ThreadMessageDelta):
+            for part in event.data.delta.content or []:
+                text = getattr(getattr(part, "text", None), "value", None)
+                if text:
+                    if not self.in_text:
+                        self.out.write("assistant> ")
+                        self.in_text = True
+                    self.deltas += 1
+                    self.out.write(text)
+                    self.out.flush()
+        elif name == "thread.message.completed" and self.in_text:
+            self.out.write("\n")
+            self.in_text = False
+        elif name == "thread.run.requires_action":
+            self.out.write("  (run requires action: calling local tools)\n")
+        elif name in ("thread.run.failed", "thread.run.expired", "thread.run.cancelled"):
+            self.out.write(f"  ({name})\n")
+
+
+def _traced_tool(out: Any) -> Any:
+    def tool(**arguments: Any) -> dict[str, Any]:
+        result = get_weather(**arguments)
+        out.write(f"  tool  > get_weather({arguments}) -> {result}\n")
+        return result
+
+    return tool
+
+
+def _split_transport(choice: str) -> tuple[str, bool]:
+    if choice == "httpx-async":
+        return "httpx", True
+    return choice, choice in ASYNC_TRANSPORTS and choice not in SYNC_TRANSPORTS
+
+
+def _run_conversation(args: argparse.Namespace, base_url: str, api_key: str, out: Any) -> int:
+    name, is_async = _split_transport(args.transport)
+    printer = _Printer(out)
+    params: dict[str, Any] = {"assistant_id": args.assistant_id, "tools": [WEATHER_TOOL]}
+    functions = {"get_weather": _traced_tool(out)}
+    started = time.perf_counter()
+    out.write(f"runs: {args.transport} transport, {base_url}, thread {args.thread_id}\n")
+    if not is_async:
+        from ._client import Client
+
+        with Client(api_key=api_key, base_url=base_url, transport=name) as client:
+            run = client.runs.run_tools(
+                thread_id=args.thread_id, functions=functions, on_event=printer.on_event,
+                **params,
+            )  # fmt: skip
+    else:
+        from ._client import AsyncClient
+
+        async def go() -> Run:
+            async with AsyncClient(api_key=api_key, base_url=base_url, transport=name) as client:
+                return await client.runs.run_tools(
+                    thread_id=args.thread_id, functions=functions, on_event=printer.on_event,
+                    **params,
+                )  # fmt: skip
+
+        if name == "trio":
+            import trio
+
+            run = trio.run(go)
+        else:
+            run = asyncio.run(go())
+    elapsed = time.perf_counter() - started
+    usage = run.usage
+    tokens = "n/a" if usage is None else f"{usage.total_tokens} ({usage.prompt_tokens} prompt)"
+    out.write(
+        f"\nrun {run.id}: {run.status} | {printer.events} events, {printer.deltas} text "
+        f"deltas | tokens {tokens} | {elapsed:.2f}s\n"
+    )
+    return 0 if run.status == "completed" else 1
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from runs_emulator import start_in_thread
+
+    with start_in_thread() as emulator:
+        return _run_conversation(args, emulator.base_url, "sk-demo", sys.stdout)
+
+
+def _stream(args: argparse.Namespace) -> int:
+    api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
+    if not api_key:
+        print("runs stream: no API key (use --api-key or OPENAI_API_KEY)", file=sys.stderr)
+        return 2
+    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    return _run_conversation(args, base_url, api_key, sys.stdout)
+
+
+def _emulator(argv: list[str]) -> int:
+    from runs_emulator.cli import main as emulator_main
+
+    return emulator_main(argv)
+
+
+def _bench(argv: list[str]) -> int:
+    bench_dir = Path(__file__).resolve().parents[2] / "benchmarks"
+    if not (bench_dir / "run.py").exists():
+        print("runs bench needs a source checkout (benchmarks/run.py not found)", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(bench_dir))
+    import run as bench_run  # type: ignore[import-not-found]
+
+    code: int = bench_run.main(argv)
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="runs", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command, helptext in (
+        ("demo", "stream a tool-calling run against the embedded emulator (no key needed)"),
+        ("stream", "the same conversation against any compatible server"),
+    ):
+        p = sub.add_parser(command, help=helptext, description=helptext)
+        p.add_argument("--transport", choices=TRANSPORT_CHOICES, default="httpx")
+        p.add_argument("--assistant-id", default="asst_weather")
+        p.add_argument("--thread-id", default="thread_demo")
+        if command == "stream":
+            p.add_argument("--base-url", help="default: OPENAI_BASE_URL or api.openai.com")
+            p.add_argument("--api-key", help="default: OPENAI_API_KEY")
+    sub.add_parser("emulator", help="serve the Assistants API emulator", add_help=False)
+    sub.add_parser("bench", help="run the benchmark suite (see benchmarks/)", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] == "emulator":
+        return _emulator(arguments[1:])
+    if arguments and arguments[0] == "bench":
+        return _bench(arguments[1:])
+    args = _parser().parse_args(arguments)
+    try:
+        return _demo(args) if args.command == "demo" else _stream(args)
+    except RunsError as error:
+        print(f"\nruns {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
