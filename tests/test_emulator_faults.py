@@ -212,3 +212,17 @@ def test_client_closing_a_stream_early_is_counted(emu: EmulatorThread) -> None:
             break
         time.sleep(0.005)
     assert emu.stats.streams_aborted == before + 1
+
+
+def test_injected_status_is_not_remembered_by_idempotency(
+    emu: EmulatorThread, client: httpx.Client
+) -> None:
+    before = emu.stats.runs_created
+    headers = {FAULT: "status=503; times=1; key=k-idem503", "Idempotency-Key": "idem-503"}
+    body = {"assistant_id": "asst_text"}
+    assert client.post("/threads/t_i503/runs", json=body, headers=headers).status_code == 503
+    assert emu.stats.runs_created == before
+    retried = client.post("/threads/t_i503/runs", json=body, headers=headers)
+    assert retried.status_code == 200 and emu.stats.runs_created == before + 1
+    again = client.post("/threads/t_i503/runs", json=body, headers=headers)
+    assert again.json()["id"] == retried.json()["id"]

@@ -218,6 +218,8 @@ class HttpConnection:
                     segment.primary_progress(pos)
                 if events is None:
                     await writer.write(b"".join(batch))
+                    # A fast reader never blocks drain(); yield so other streams get a turn.
+                    await asyncio.sleep(0)
                 else:
                     for data in batch:
                         for event in split_events(data):

@@ -155,14 +155,6 @@ class EmulatorThread:
         self._loop.run_until_complete(self._loop.shutdown_asyncgens())
         self._loop.close()
 
-    def call(self, fn: Any, *args: Any) -> Any:
-        """Run `fn(*args)` on the emulator's loop and return its result (for state pokes)."""
-
-        async def invoke() -> Any:
-            return fn(*args)
-
-        return asyncio.run_coroutine_threadsafe(invoke(), self._loop).result()
-
     def stop(self) -> None:
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._loop.stop)
