@@ -21,6 +21,7 @@ from ._pages import AsyncPaginator
 from ._raw import AsyncResponseContextManager, RawResponse
 from ._streams import AsyncStream
 from ._tool_runner import run_tools_async
+from .event_handler import AsyncAssistantEventHandler, AsyncAssistantStreamManager
 
 if TYPE_CHECKING:
     from ._client import AsyncClient
@@ -253,6 +254,52 @@ class AsyncRuns(_Resource):
         return run_tools_async(
             self, thread_id=thread_id, functions=functions, on_error=on_error,
             on_event=on_event, **params,
+        )  # fmt: skip
+
+    # -- stream helpers -----------------------------------------------------------------
+
+    def create_and_stream(
+        self,
+        *,
+        thread_id: str,
+        event_handler: AsyncAssistantEventHandler | None = None,
+        **params: Unpack[RunCreateParams],
+    ) -> AsyncAssistantStreamManager[Any]:
+        """Create a run and stream it through ``event_handler`` (a manager for ``async with``)."""
+        return AsyncAssistantStreamManager(
+            lambda: self.create(thread_id, stream=True, **params), event_handler=event_handler
+        )
+
+    def stream(
+        self,
+        *,
+        thread_id: str,
+        event_handler: AsyncAssistantEventHandler | None = None,
+        **params: Unpack[RunCreateParams],
+    ) -> AsyncAssistantStreamManager[Any]:
+        """Same as :meth:`create_and_stream` (the official SDK's newer name)."""
+        return self.create_and_stream(thread_id=thread_id, event_handler=event_handler, **params)
+
+    def submit_tool_outputs_stream(
+        self,
+        *,
+        tool_outputs: Iterable[ToolOutput],
+        run_id: str,
+        thread_id: str,
+        event_handler: AsyncAssistantEventHandler | None = None,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncAssistantStreamManager[Any]:
+        """Submit tool outputs and stream the rest of the run through ``event_handler``."""
+        return AsyncAssistantStreamManager(
+            lambda: self.submit_tool_outputs(
+                run_id, thread_id=thread_id, tool_outputs=tool_outputs, stream=True,
+                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+                timeout=timeout,
+            ),
+            event_handler=event_handler,
         )  # fmt: skip
 
     # -- polling helpers ----------------------------------------------------------------

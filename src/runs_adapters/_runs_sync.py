@@ -21,6 +21,7 @@ from ._pages import SyncCursorPage
 from ._raw import RawResponse, ResponseContextManager
 from ._streams import Stream
 from ._tool_runner import run_tools
+from .event_handler import AssistantEventHandler, AssistantStreamManager
 
 if TYPE_CHECKING:
     from ._client import Client
@@ -253,6 +254,52 @@ class Runs(_Resource):
         return run_tools(
             self, thread_id=thread_id, functions=functions, on_error=on_error,
             on_event=on_event, **params,
+        )  # fmt: skip
+
+    # -- stream helpers -----------------------------------------------------------------
+
+    def create_and_stream(
+        self,
+        *,
+        thread_id: str,
+        event_handler: AssistantEventHandler | None = None,
+        **params: Unpack[RunCreateParams],
+    ) -> AssistantStreamManager[Any]:
+        """Create a run and stream it through ``event_handler`` (a manager for ``with``)."""
+        return AssistantStreamManager(
+            lambda: self.create(thread_id, stream=True, **params), event_handler=event_handler
+        )
+
+    def stream(
+        self,
+        *,
+        thread_id: str,
+        event_handler: AssistantEventHandler | None = None,
+        **params: Unpack[RunCreateParams],
+    ) -> AssistantStreamManager[Any]:
+        """Same as :meth:`create_and_stream` (the official SDK's newer name)."""
+        return self.create_and_stream(thread_id=thread_id, event_handler=event_handler, **params)
+
+    def submit_tool_outputs_stream(
+        self,
+        *,
+        tool_outputs: Iterable[ToolOutput],
+        run_id: str,
+        thread_id: str,
+        event_handler: AssistantEventHandler | None = None,
+        extra_headers: Headers_ = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AssistantStreamManager[Any]:
+        """Submit tool outputs and stream the rest of the run through ``event_handler``."""
+        return AssistantStreamManager(
+            lambda: self.submit_tool_outputs(
+                run_id, thread_id=thread_id, tool_outputs=tool_outputs, stream=True,
+                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+                timeout=timeout,
+            ),
+            event_handler=event_handler,
         )  # fmt: skip
 
     # -- polling helpers ----------------------------------------------------------------
