@@ -9,8 +9,9 @@ would hand them over) and returns how many events it produced; parsers are kept 
 timing, each parser's event count is checked against the count the stream generator
 promises, so a parser that drops or invents events cannot post a flattering number.
 
-Timing: each (parser, chunk size) is run ``--repeats`` times with ``time.perf_counter``
-and the median is reported, after a warm-up run; the chunks are cut before timing.
+Timing: each (parser, chunk size) is run ``--repeats`` times with ``time.perf_counter``,
+parsers taking turns, and the median is reported, after a warm-up run; the chunks are cut
+before timing.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def _floor() -> Parser:
     def parse(chunks: list[bytes]) -> int:
         # Frames on the blank line only: no fields, no decoding. The cheapest correct-ish
         # pure-Python loop, as a floor for what any decoder can cost.
-        sep = b"\r\n\r\n" if b"\r" in chunks[0] else b"\n\n"
+        sep = b"\r\n\r\n" if b"\r\n" in b"".join(chunks[:1024])[:4096] else b"\n\n"
         step = len(sep)
         buf = b""
         n = 0
@@ -170,15 +171,23 @@ class Result:
     mb_per_s: float
 
 
-def time_parser(parse: Parser, chunks: list[bytes], repeats: int) -> list[float]:
-    """Wall-clock seconds of each of ``repeats`` runs (after one warm-up run)."""
-    parse(chunks)
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        t0 = time.perf_counter()
+def time_parsers(
+    parsers: dict[str, Parser], chunks: list[bytes], repeats: int
+) -> dict[str, list[float]]:
+    """Wall-clock seconds of ``repeats`` runs of each parser (after one warm-up run each).
+
+    The parsers take turns within each repeat, so a burst of load from other processes
+    slows them all alike instead of one parser's whole series.
+    """
+    for parse in parsers.values():
         parse(chunks)
-        times.append(time.perf_counter() - t0)
+    times: dict[str, list[float]] = {name: [] for name in parsers}
+    for _ in range(repeats):
+        for name, parse in parsers.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            parse(chunks)
+            times[name].append(time.perf_counter() - t0)
     return times
 
 
@@ -222,8 +231,8 @@ def run(
     results = []
     for size in chunk_sizes:
         chunks = chunked(data, size)
-        for name, parse in parsers.items():
-            median = statistics.median(time_parser(parse, chunks, repeats))
+        for name, times in time_parsers(parsers, chunks, repeats).items():
+            median = statistics.median(times)
             results.append(
                 Result(
                     stream=stream_name,

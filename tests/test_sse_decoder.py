@@ -160,9 +160,11 @@ def test_three_line_blocks_that_are_not_event_data_blank_are_decoded_line_by_lin
     assert one(stream) == [("d", "b\nc\ne", "", None)]
 
 
-def test_an_event_begun_in_one_chunk_is_finished_by_the_next() -> None:
-    events, _ = decode([b"data: 1\n", b"event: a\ndata: 2\n\nevent: b\ndata: 3\n\n"])
-    assert events == [("a", "1\n2", "", None), ("b", "3", "", None)]
+@pytest.mark.parametrize("n_more", [1, 10])  # short and long chunks take different paths
+def test_an_event_begun_in_one_chunk_is_finished_by_the_next(n_more: int) -> None:
+    second = b"event: a\ndata: 2\n\n" + b"event: b\ndata: 3\n\n" * n_more
+    events, _ = decode([b"data: 1\n", second])
+    assert events == [("a", "1\n2", "", None)] + [("b", "3", "", None)] * n_more
 
 
 def test_data_lines_are_joined_with_lf() -> None:
