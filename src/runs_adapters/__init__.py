@@ -27,8 +27,18 @@ from ._runs_sync import (
 from ._select import TransportUnavailableError
 from ._streams import AsyncStream, Stream
 from ._transport import AsyncTransport, AsyncTransportResponse, SyncTransport, SyncTransportResponse
+from .event_handler import (
+    AssistantEventHandler,
+    AssistantStreamManager,
+    AsyncAssistantEventHandler,
+    AsyncAssistantStreamManager,
+)
 
 __all__ = [
+    "AssistantEventHandler",
+    "AssistantStreamManager",
+    "AsyncAssistantEventHandler",
+    "AsyncAssistantStreamManager",
     "AsyncClient",
     "AsyncCursorPage",
     "AsyncPaginator",

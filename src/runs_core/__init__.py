@@ -1,7 +1,9 @@
 """Sans-I/O core of the runs library: requests, responses, errors, streams, no I/O."""
 
+from ._accumulate import RunAccumulator
 from ._builders import USER_AGENT, RequestBuilder
 from ._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig
+from ._dispatch import Callback, HandlerDispatch
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -85,6 +87,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BodyBuffer",
+    "Callback",
     "ClientConfig",
     "ConflictError",
     "DoneEvent",
@@ -92,6 +95,7 @@ __all__ = [
     "ErrorEvent",
     "Failure",
     "Flow",
+    "HandlerDispatch",
     "Headers",
     "InternalServerError",
     "InvalidRequestError",
@@ -107,6 +111,7 @@ __all__ = [
     "ResultKind",
     "RetryDecision",
     "RetryPolicy",
+    "RunAccumulator",
     "RunsError",
     "SSEDecoder",
     "SSEProtocolError",
