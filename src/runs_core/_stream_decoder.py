@@ -95,7 +95,7 @@ class AssistantStreamDecoder:
 def _error_event(data: str) -> StreamErrorEvent:
     try:
         payload: object = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # json raises RecursionError on deep nesting
         payload = data
     message = "the server sent an error event"
     if isinstance(payload, dict):
