@@ -11,7 +11,7 @@ import random
 import time
 from typing import TypeVar
 
-from runs_core import APIConnectionError
+from runs_core import APIConnectionError, Headers, LimitExceededError, Request
 from runs_core._flow import Failure, Flow, Outcome, Response, Send, Sleep
 from runs_core._log import log_exchange
 from runs_core._status import DEFAULT_MAX_BODY_BYTES, BodyBuffer
@@ -24,6 +24,12 @@ _T = TypeVar("_T")
 
 now = time.time
 jitter = random.random
+
+
+def _tag(error: LimitExceededError, request: Request, headers: Headers) -> None:
+    """A body over the limit raises as is (no retry), carrying what a caller reports."""
+    error.request = request
+    error.request_id = headers.get("x-request-id")  # type: ignore[attr-defined]
 
 
 class SyncDriver:
@@ -74,6 +80,9 @@ class SyncDriver:
         except APIConnectionError as error:
             error.request_id = headers.get("x-request-id")
             return Failure(error), None
+        except LimitExceededError as error:
+            _tag(error, request, headers)
+            raise
         finally:
             response.close()
         return Response(status, headers, buffer.getvalue()), None
@@ -127,6 +136,9 @@ class AsyncDriver:
         except APIConnectionError as error:
             error.request_id = headers.get("x-request-id")
             return Failure(error), None
+        except LimitExceededError as error:
+            _tag(error, request, headers)
+            raise
         finally:
             await response.aclose()
         return Response(status, headers, buffer.getvalue()), None
