@@ -128,4 +128,22 @@ class RequestsTransport:
     def close(self) -> None:
         """Close the session if this transport created it; a caller's session stays open."""
         if self.owns_client:
+            _close_pools(self.session)
             self.session.close()
+
+
+def _close_pools(session: requests.Session) -> None:
+    """Close every connection pool of ``session`` now, idle connections included.
+
+    ``Session.close`` only forgets the pools (urllib3 2.8 no longer closes them when its
+    ``PoolManager`` is cleared), so a pool still referenced, by a response for instance,
+    would keep its idle keep-alive sockets open until garbage collection.
+    """
+    for adapter in session.adapters.values():
+        manager = getattr(adapter, "poolmanager", None)
+        if manager is None:
+            continue
+        for key in list(manager.pools.keys()):
+            pool = manager.pools.get(key)
+            if pool is not None:
+                pool.close()
