@@ -1,0 +1,515 @@
+"""The benchmark suite: runs side by side with the libraries a user would pick instead.
+
+    python benchmarks/run.py                 # quick set (under a minute), table on stdout
+    python benchmarks/run.py --full          # the whole set (a few minutes)
+    python benchmarks/run.py --json out.json # also write machine-readable results
+    python benchmarks/run.py --transport aiohttp --chunk-size 4096   # narrow it
+    python benchmarks/run.py --only decoders --plot   # regenerate docs/img/decoders.png
+    python benchmarks/run.py --profile       # cProfile of our httpx end-to-end stream
+
+Sections: decoder level (SSE events/s, typed events/s, ``text_deltas``), end to end
+against the emulator in a separate process (client CPU per event and per call, events/s,
+20 concurrent streams), cold start, and peak RSS over a long stream. Every figure is a
+median of repeated runs, and every comparison is a ratio taken within this one run, on
+this machine; the targets in ``docs/benchmarks.md`` are checked at the end. A peer library
+that is not installed is reported and skipped, never replaced. Progress goes to stderr.
+
+``main(argv)`` is importable with this directory on ``sys.path`` (``runs bench`` does so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import statistics
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _emulator_process import ROOT, emulator_process, progress
+
+SECTIONS = ("decoders", "e2e", "startup", "memory")
+TRANSPORTS = ("httpx", "requests", "httpx-async", "aiohttp", "trio")
+
+QUICK = {
+    "deltas": 1000,
+    "repeats": 3,
+    "chunk_sizes": (256, 4096, 65536),
+    "e2e_deltas": 10_000,
+    "e2e_repeats": 3,
+    "concurrent_deltas": 1_000,
+    "streams": 20,
+    "calls": 200,
+    "startup_repeats": 5,
+    "mem_small": 10_000,
+    "mem_large": 100_000,
+    "mem_transports": ("httpx",),
+}
+FULL = {
+    "deltas": 20_000,
+    "repeats": 7,
+    "chunk_sizes": (64, 256, 1024, 4096, 16384, 65536),
+    "e2e_deltas": 200_000,
+    "e2e_repeats": 3,
+    "concurrent_deltas": 10_000,
+    "streams": 20,
+    "calls": 1000,
+    "startup_repeats": 15,
+    "mem_small": 10_000,
+    "mem_large": 1_000_000,
+    "mem_transports": TRANSPORTS,
+}
+
+TARGETS = {
+    "typed": ("typed events/s vs the official SDK (min over chunk sizes)", ">=", 5.0),
+    "text_deltas": ("text_deltas/s vs the official SDK (min over chunk sizes)", ">=", 10.0),
+    "e2e_cpu": ("client CPU per streamed event, httpx, vs the SDK", "<=", 1 / 3),
+    "transport_spread": ("slowest / fastest transport, CPU per streamed event", "<=", 2.0),
+    "cold_start": ("import + Client() vs import openai + OpenAI()", "<=", 1 / 3),
+    "memory": ("peak RSS growth, streaming the large stream (MB)", "<", 20.0),
+}
+
+
+# -- decoder level ----------------------------------------------------------------------
+
+
+def run_decoders(cfg: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
+    import bench_typed  # registers the typed and text_deltas rows
+    from bench_decoders import PARSERS, load_parsers, time_parsers
+    from streams import chunked, text_run_stream
+
+    data = text_run_stream(cfg["deltas"])
+    parsers, skipped = load_parsers()
+    for name, reason in skipped.items():
+        progress(f"decoders: skipped {name}: {reason}")
+    excluded: dict[str, str] = {}
+    for name, parse in list(parsers.items()):
+        expected = bench_typed.expected_count(PARSERS[name].group, data)
+        got = parse(chunked(data, 7))
+        if got != expected:
+            excluded[name] = f"counted {got}, expected {expected} (7-byte chunks)"
+            del parsers[name]
+    rows: list[dict[str, Any]] = []
+    for size in sizes:
+        progress(f"decoders: {len(parsers)} parsers, {cfg['deltas']:,} deltas, chunk {size} B")
+        chunks = chunked(data, size)
+        for name, times in time_parsers(parsers, chunks, cfg["repeats"]).items():
+            group = PARSERS[name].group
+            units = bench_typed.expected_count(group, data)
+            median = statistics.median(times)
+            rows.append(
+                {
+                    "parser": name,
+                    "group": group,
+                    "chunk_size": size,
+                    "units": units,
+                    "bytes": len(data),
+                    "repeats": cfg["repeats"],
+                    "median_s": median,
+                    "per_s": units / median,
+                    "mb_per_s": len(data) / median / 1e6,
+                }
+            )
+    return {
+        "deltas": cfg["deltas"],
+        "bytes": len(data),
+        "rows": rows,
+        "skipped": skipped,
+        "excluded": excluded,
+        "baselines": bench_typed.BASELINES,
+    }
+
+
+def _decoder_table(dec: dict[str, Any]) -> list[str]:
+    rows = dec["rows"]
+    sizes = sorted({r["chunk_size"] for r in rows})
+    names = list(dict.fromkeys(r["parser"] for r in rows))
+    width = max(len(n) for n in names) + 2
+    head = "".join(f"{_size(s):>10}" for s in sizes)
+    lines = [
+        f"Decoder level: {dec['deltas']:,}-delta text run ({dec['bytes']:,} bytes), "
+        "thousands per second by chunk size; (×N) = how many times faster ours is",
+    ]
+    for group, title in (
+        ("sse", "SSE events/s"),
+        ("typed", "typed events/s (done excluded)"),
+        ("text_deltas", "text_deltas/s"),
+    ):
+        base_name = dec["baselines"][group]
+        base = {r["chunk_size"]: r["per_s"] for r in rows if r["parser"] == base_name}
+        group_names = [
+            n for n in names if any(r["group"] == group and r["parser"] == n for r in rows)
+        ]
+        if not group_names:
+            continue
+        lines.append(f"  {title:<{width}}{head}")
+        for name in group_names:
+            cells = ""
+            for s in sizes:
+                r = next((r for r in rows if r["parser"] == name and r["chunk_size"] == s), None)
+                if r is None:
+                    cells += f"{'-':>10}"
+                    continue
+                k = f"{r['per_s'] / 1e3:,.0f}k"
+                cells += f"{k:>10}"
+            ratios = [
+                base[r["chunk_size"]] / r["per_s"]
+                for r in rows
+                if r["parser"] == name and r["chunk_size"] in base
+            ]
+            note = ""
+            if name != base_name and ratios:
+                note = f"  (×{min(ratios):.1f}..{max(ratios):.1f})"
+            lines.append(f"    {name:<{width - 2}}{cells}{note}")
+    for name, reason in {**dec["skipped"], **dec["excluded"]}.items():
+        lines.append(f"  skipped {name}: {reason}")
+    return lines
+
+
+def _size(n: int) -> str:
+    return f"{n // 1024} KiB" if n >= 1024 else f"{n} B"
+
+
+# -- end to end -------------------------------------------------------------------------
+
+
+def _e2e_clients(transports: list[str] | None) -> list[str]:
+    from bench_e2e import CLIENTS, SDK_ASYNC, SDK_SYNC
+
+    if not transports:
+        return list(CLIENTS)
+    chosen = [f"runs {t}" for t in transports if f"runs {t}" in CLIENTS]
+    return [*chosen, SDK_SYNC, SDK_ASYNC]  # the references are always measured
+
+
+def run_e2e(cfg: dict[str, Any], url: str, transports: list[str] | None) -> dict[str, Any]:
+    import bench_e2e
+
+    results, skipped = bench_e2e.run_all(
+        url,
+        clients=_e2e_clients(transports),
+        deltas=cfg["e2e_deltas"],
+        concurrent_deltas=cfg["concurrent_deltas"],
+        streams=cfg["streams"],
+        calls=cfg["calls"],
+        repeats=cfg["e2e_repeats"],
+    )
+    return {
+        "deltas": cfg["e2e_deltas"],
+        "concurrent_deltas": cfg["concurrent_deltas"],
+        "streams": cfg["streams"],
+        "calls": cfg["calls"],
+        "rows": [asdict(r) for r in results],
+        "skipped": skipped,
+    }
+
+
+def _e2e_table(e2e: dict[str, Any]) -> list[str]:
+    rows = e2e["rows"]
+    by = {(r["client"], r["case"]): r for r in rows}
+    clients = list(dict.fromkeys(r["client"] for r in rows))
+    sdk_sync = by.get(("openai (sync)", "stream"))
+    sdk_async_c = by.get(("openai (async)", "concurrent"))
+    sdk_ret = by.get(("openai (sync)", "retrieve"))
+    lines = [
+        f"End to end vs the emulator in another process: one stream of {e2e['deltas']:,} "
+        f"deltas; {e2e['streams']} concurrent streams of {e2e['concurrent_deltas']:,}; "
+        f"{e2e['calls']} retrieve calls. CPU = client process only; (×N) = CPU vs the SDK",
+        f"  {'client':<18}{'µs CPU/event':>14}{'events/s':>11}"
+        f"{'concurrent µs/ev':>18}{'events/s':>10}{'µs CPU/call':>13}",
+    ]
+    for c in clients:
+        s, cc, rt = by.get((c, "stream")), by.get((c, "concurrent")), by.get((c, "retrieve"))
+
+        def cell(r: dict[str, Any] | None, ref: dict[str, Any] | None, w: int) -> str:
+            if r is None:
+                return f"{'-':>{w}}"
+            txt = f"{r['cpu_us_per_unit']:.1f}"
+            if ref is not None and ref is not r:
+                txt += f" ×{ref['cpu_us_per_unit'] / r['cpu_us_per_unit']:.1f}"
+            return f"{txt:>{w}}"
+
+        def rate(r: dict[str, Any] | None) -> str:
+            return "-" if r is None else f"{r['units_per_s']:,.0f}"
+
+        lines.append(
+            f"  {c:<18}{cell(s, sdk_sync, 14)}{rate(s):>11}"
+            f"{cell(cc, sdk_async_c, 18)}{rate(cc):>10}{cell(rt, sdk_ret, 13)}"
+        )
+    for name, reason in e2e["skipped"].items():
+        lines.append(f"  skipped {name}: {reason}")
+    return lines
+
+
+# -- startup and memory -------------------------------------------------------------------
+
+
+def run_startup(cfg: dict[str, Any]) -> dict[str, Any]:
+    import bench_startup
+
+    results, skipped = bench_startup.run_all(cfg["startup_repeats"])
+    return {"rows": [asdict(r) for r in results], "skipped": skipped}
+
+
+def _startup_table(st: dict[str, Any]) -> list[str]:
+    rows = {r["case"]: r for r in st["rows"]}
+    sdk = rows.get("openai OpenAI")
+    lines = [
+        "Cold start, fresh interpreter: wall time minus an empty interpreter's; in-child = "
+        "the statement's own perf_counter",
+        f"  {'case':<28}{'net ms':>9}{'in-child ms':>13}{'vs openai':>11}",
+    ]
+    for name, r in rows.items():
+        ratio = f"{r['net_s'] / sdk['net_s']:.2f}" if sdk and r is not sdk else "-"
+        lines.append(
+            f"  {name:<28}{r['net_s'] * 1e3:>9.0f}{r['in_child_s'] * 1e3:>13.0f}{ratio:>11}"
+        )
+    for name, reason in st["skipped"].items():
+        lines.append(f"  skipped {name}: {reason}")
+    return lines
+
+
+def run_memory(cfg: dict[str, Any], url: str, transports: list[str] | None) -> dict[str, Any]:
+    import bench_memory
+
+    chosen = [t for t in cfg["mem_transports"] if not transports or t in transports]
+    if transports and not chosen:
+        chosen = [t for t in transports if t in TRANSPORTS]
+    results, skipped = bench_memory.run_all(url, chosen, cfg["mem_small"], cfg["mem_large"])
+    return {"rows": [asdict(r) for r in results], "skipped": skipped}
+
+
+def _memory_table(mem: dict[str, Any]) -> list[str]:
+    lines = [
+        "Memory: peak RSS (VmHWM, reset after warm-up) of a child process after each stream;"
+        " current RSS after",
+        f"  {'transport':<13}{'deltas':>21}{'peak MB':>17}{'growth MB':>11}{'RSS MB':>15}",
+    ]
+    for r in mem["rows"]:
+        lines.append(
+            f"  {r['transport']:<13}{r['small_deltas']:>10,} → {r['large_deltas']:>9,}"
+            f"{r['peak_rss_small_mb']:>8.1f} → {r['peak_rss_large_mb']:>6.1f}"
+            f"{r['growth_mb']:>11.1f}"
+            f"{r['rss_after_small_mb']:>7.1f} → {r['rss_after_large_mb']:>5.1f}"
+        )
+    for name, reason in mem["skipped"].items():
+        lines.append(f"  skipped {name}: {reason}")
+    return lines
+
+
+# -- targets ------------------------------------------------------------------------------
+
+
+def check_targets(res: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+
+    def add(key: str, value: float | None, detail: str) -> None:
+        label, op, goal = TARGETS[key]
+        if value is None:
+            out.append({"target": key, "label": label, "status": "not measured", "detail": detail})
+            return
+        hit = value >= goal if op == ">=" else value <= goal if op == "<=" else value < goal
+        out.append(
+            {
+                "target": key,
+                "label": label,
+                "op": op,
+                "goal": goal,
+                "value": value,
+                "status": "hit" if hit else "MISSED",
+                "detail": detail,
+            }
+        )
+
+    dec = res.get("decoders")
+    if dec:
+        from bench_typed import SDK_TEXT, SDK_TYPED
+
+        for key, ours_name, sdk_name in (
+            ("typed", dec["baselines"]["typed"], SDK_TYPED),
+            ("text_deltas", dec["baselines"]["text_deltas"], SDK_TEXT),
+        ):
+            rows = dec["rows"]
+            ratios = {}
+            for r in rows:
+                if r["parser"] == ours_name:
+                    sdk = next(
+                        (
+                            x
+                            for x in rows
+                            if x["parser"] == sdk_name and x["chunk_size"] == r["chunk_size"]
+                        ),
+                        None,
+                    )
+                    if sdk:
+                        ratios[r["chunk_size"]] = r["per_s"] / sdk["per_s"]
+            detail = ", ".join(f"{_size(k)}: ×{v:.1f}" for k, v in ratios.items())
+            add(key, min(ratios.values()) if ratios else None, detail or "SDK row missing")
+    e2e = res.get("e2e")
+    if e2e:
+        by = {(r["client"], r["case"]): r for r in e2e["rows"]}
+        ours, sdk = by.get(("runs httpx", "stream")), by.get(("openai (sync)", "stream"))
+        if ours and sdk:
+            add(
+                "e2e_cpu",
+                ours["cpu_us_per_unit"] / sdk["cpu_us_per_unit"],
+                f"{ours['cpu_us_per_unit']:.1f} vs {sdk['cpu_us_per_unit']:.1f} µs/event",
+            )
+        else:
+            add("e2e_cpu", None, "httpx or SDK row missing")
+        mine = {c: r for (c, case), r in by.items() if case == "stream" and c.startswith("runs ")}
+        if len(mine) > 1:
+            fast = min(mine.values(), key=lambda r: r["cpu_us_per_unit"])
+            slow = max(mine.values(), key=lambda r: r["cpu_us_per_unit"])
+            add(
+                "transport_spread",
+                slow["cpu_us_per_unit"] / fast["cpu_us_per_unit"],
+                f"fastest {fast['client']} {fast['cpu_us_per_unit']:.1f}, slowest "
+                f"{slow['client']} {slow['cpu_us_per_unit']:.1f} µs/event",
+            )
+    st = res.get("startup")
+    if st:
+        rows = {r["case"]: r for r in st["rows"]}
+        ours, sdk = rows.get("runs Client (httpx)"), rows.get("openai OpenAI")
+        if ours and sdk:
+            add(
+                "cold_start",
+                ours["net_s"] / sdk["net_s"],
+                f"{ours['net_s'] * 1e3:.0f} vs {sdk['net_s'] * 1e3:.0f} ms",
+            )
+    mem = res.get("memory")
+    if mem and mem["rows"]:
+        worst = max(mem["rows"], key=lambda r: r["growth_mb"])
+        add(
+            "memory",
+            worst["growth_mb"],
+            f"worst {worst['transport']}, {worst['small_deltas']:,} → "
+            f"{worst['large_deltas']:,} deltas",
+        )
+    return out
+
+
+def _targets_table(targets: list[dict[str, Any]]) -> list[str]:
+    lines = ["Targets"]
+    for t in targets:
+        if t["status"] == "not measured":
+            lines.append(f"  {t['label']:<62} not measured ({t['detail']})")
+            continue
+        goal = t["goal"]
+        shown = f"{goal:.2f}" if goal < 1 else f"{goal:g}"
+        lines.append(
+            f"  {t['label']:<62} {t['value']:>7.2f} (target {t['op']} {shown}): "
+            f"{t['status']}  [{t['detail']}]"
+        )
+    return lines
+
+
+# -- main ---------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="runs bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--full", action="store_true", help="the whole set (a few minutes)")
+    ap.add_argument("--json", type=Path, metavar="PATH", help="write machine-readable results")
+    ap.add_argument(
+        "--transport", action="append", choices=TRANSPORTS, help="narrow e2e and memory; repeatable"
+    )
+    ap.add_argument("--chunk-size", type=int, action="append", help="decoder chunk sizes")
+    ap.add_argument("--only", action="append", choices=SECTIONS, help="run only these sections")
+    ap.add_argument(
+        "--plot", nargs="?", const=ROOT / "docs" / "img" / "decoders.png", type=Path,
+        metavar="PNG", help="plot decoder events/s per chunk size (default docs/img/decoders.png)",
+    )  # fmt: skip
+    ap.add_argument("--profile", action="store_true", help="cProfile our httpx e2e stream")
+    args = ap.parse_args(argv)
+
+    cfg = FULL if args.full else QUICK
+    sections = args.only or list(SECTIONS)
+    sizes = args.chunk_size or list(cfg["chunk_sizes"])
+    started = time.perf_counter()
+    res: dict[str, Any] = {
+        "meta": {
+            "date": datetime.date.today().isoformat(),
+            "python": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "machine": platform.machine(),
+            "system": platform.system(),
+            "cpus": __import__("os").cpu_count(),
+            "set": "full" if args.full else "quick",
+            "argv": list(sys.argv[1:] if argv is None else argv),
+            "config": {k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()},
+        }
+    }
+    progress(f"{res['meta']['set']} set: {', '.join(sections)}")
+    if "decoders" in sections:
+        res["decoders"] = run_decoders(cfg, sizes)
+    if "startup" in sections:
+        res["startup"] = run_startup(cfg)
+    needs_emulator = {"e2e", "memory"} & set(sections) or args.profile
+    if needs_emulator:
+        try:
+            import runs_emulator  # noqa: F401
+        except ImportError as exc:
+            progress(f"e2e and memory skipped: the emulator cannot start ({exc})")
+        else:
+            with emulator_process() as url:
+                progress(f"emulator at {url} (separate process)")
+                if "e2e" in sections:
+                    res["e2e"] = run_e2e(cfg, url, args.transport)
+                if "memory" in sections:
+                    res["memory"] = run_memory(cfg, url, args.transport)
+                if args.profile:
+                    import bench_e2e
+
+                    progress("profile: our httpx client, one stream")
+                    res["profile"] = bench_e2e.profile_httpx_stream(url, cfg["e2e_deltas"])
+    res["targets"] = check_targets(res)
+    res["meta"]["elapsed_s"] = time.perf_counter() - started
+
+    meta = res["meta"]
+    print(
+        f"runs benchmarks ({meta['set']} set), {meta['date']}, Python {meta['python']} "
+        f"on {meta['machine']} {meta['system']}, {meta['cpus']} CPUs; medians; "
+        f"{meta['elapsed_s']:.0f}s"
+    )
+    for key, render in (
+        ("decoders", _decoder_table),
+        ("e2e", _e2e_table),
+        ("startup", _startup_table),
+        ("memory", _memory_table),
+    ):
+        if key in res:
+            print()
+            print("\n".join(render(res[key])))
+    if res["targets"]:
+        print()
+        print("\n".join(_targets_table(res["targets"])))
+    if "profile" in res:
+        print("\nProfile (our httpx client, one stream; top by own time)")
+        print(res["profile"])
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(res, indent=2))
+        progress(f"wrote {args.json}")
+    if args.plot:
+        if "decoders" not in res:
+            progress("--plot needs the decoders section")
+        else:
+            import plot
+
+            try:
+                plot.plot(res, args.plot)
+                progress(f"wrote {args.plot}")
+            except ImportError as exc:
+                progress(f"plot skipped: matplotlib not installed ({exc})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
