@@ -206,3 +206,41 @@ def test_error_event_carries_the_request_id(
     assert isinstance(error, runs_core.StreamErrorEvent), repr(error)
     assert "boom" in str(error)
     assert error.request_id == "req_hostile_error-event"
+
+
+# -- the limits are configurable (core decoder; clients use the defaults) ----------------
+
+
+def test_event_size_limit_applies_to_a_line_without_newline() -> None:
+    decoder = runs_core.AssistantStreamDecoder(max_event_size=1024)
+    with pytest.raises(runs_core.LimitExceededError, match="max_event_size=1024"):
+        decoder.feed(b"data: " + b"x" * 2048)
+
+
+def test_trailing_limit_is_configurable() -> None:
+    decoder = runs_core.AssistantStreamDecoder(max_trailing_bytes=10)
+    decoder.feed(_DONE)
+    decoder.feed(b"0123456789")
+    with pytest.raises(runs_core.LimitExceededError, match="more than 10 bytes"):
+        decoder.feed(b"!")
+
+
+def test_a_stream_built_with_a_smaller_event_limit_stops_early(hostile: HostileServer) -> None:
+    from runs_adapters import Stream
+    from runs_adapters.httpx_sync import HttpxTransport
+
+    hostile.event("endless-line").clear()
+    config = runs_core.ClientConfig(api_key="sk-test", base_url=hostile.base_url, max_retries=0)
+    request = runs_core.RequestBuilder(config).create_run(
+        "endless-line", assistant_id="a", stream=True
+    )
+    transport = HttpxTransport()
+    decoder = runs_core.AssistantStreamDecoder(max_event_size=4096)
+    try:
+        stream = Stream(transport.send(request), request, decoder=decoder)
+        with pytest.raises(runs_core.LimitExceededError, match="max_event_size=4096"):
+            list(stream)
+    finally:
+        transport.close()
+    assert _hung_up(hostile, "endless-line")
+    assert hostile.sent["endless-line"] < DEFAULT_MAX_EVENT_SIZE
