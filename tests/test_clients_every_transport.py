@@ -326,3 +326,20 @@ def test_fifty_concurrent_streams_on_async_transports(emulator: EmulatorThread, 
         assert len(counts) == 50 and len(set(counts)) == 1 and counts[0] >= 10
 
     run_scenario(transport, scenario)
+
+
+def test_client_event_size_limit_applies_to_its_streams(
+    emulator: EmulatorThread, transport: tuple[str, str]
+) -> None:
+    async def scenario() -> None:
+        client = make_client(transport, emulator.base_url, max_event_size=64)
+        try:
+            stream = await client.runs.create(_thread(), assistant_id="asst_text", stream=True)
+            with pytest.raises(runs_core.LimitExceededError) as caught:
+                async for _ in stream:
+                    pass
+            assert caught.value.request_id == stream.request_id
+        finally:
+            await client.close()
+
+    run_scenario(transport, scenario)

@@ -72,9 +72,7 @@ def test_every_target_raises_only_runs_errors_on_mutated_real_streams(
     case = fuzz_decoders.generate(rng, CORPUS)
     _only_runs_errors(target_sse, case)
     _only_runs_errors(target_stream, case)
-    if b"[" * 900 not in case.data and b'{"a":' * 900 not in case.data:
-        # Deep nesting in an error body is the known bug pinned by the xfail below.
-        _only_runs_errors(target_response, case)
+    _only_runs_errors(target_response, case)
 
 
 def test_unmutated_seed_streams_decode_to_done() -> None:
@@ -104,13 +102,8 @@ def _request() -> Request:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="runs_core._status.status_error: json.loads raises RecursionError on a deeply "
-    "nested error body (found by fuzz/fuzz_decoders.py; _status.py is not ours to fix)",
-)
 def test_deeply_nested_error_body_is_a_status_error() -> None:
+    # Found by fuzz/fuzz_decoders.py: json.loads raised RecursionError out of status_error.
     with pytest.raises(runs_core.InternalServerError):
         runs_core.parse_response(_request(), 500, Headers(), b"[" * 100_000)
 

@@ -24,7 +24,9 @@ from runs_core._log import LOG_ENV_VAR, configure_from_env
 from runs_core._polling import send_and_poll
 from runs_core._response import parse_response
 from runs_core._retry import RetryPolicy
+from runs_core._sse import DEFAULT_MAX_EVENT_SIZE
 from runs_core._status import DEFAULT_MAX_BODY_BYTES
+from runs_core._stream_decoder import DEFAULT_MAX_TRAILING_BYTES, AssistantStreamDecoder
 from runs_core.models import Run
 
 from ._driver import AsyncDriver, SyncDriver
@@ -60,6 +62,8 @@ class _ClientSettings:
         default_headers: Mapping[str, str] | None,
         default_query: Mapping[str, object] | None,
         max_body_bytes: int,
+        max_event_size: int,
+        max_trailing_bytes: int,
     ) -> None:
         configure_from_env(os.environ.get(LOG_ENV_VAR))
         self.config = ClientConfig.from_env(
@@ -75,6 +79,8 @@ class _ClientSettings:
         )
         self.builder = RequestBuilder(self.config)
         self.max_body_bytes = max_body_bytes
+        self.max_event_size = max_event_size
+        self.max_trailing_bytes = max_trailing_bytes
 
     @property
     def base_url(self) -> str:
@@ -87,6 +93,12 @@ class _ClientSettings:
     @property
     def timeout(self) -> float | None:
         return self.config.timeout
+
+    def new_decoder(self) -> AssistantStreamDecoder:
+        """A stream decoder with this client's limits on one event and on bytes after done."""
+        return AssistantStreamDecoder(
+            max_event_size=self.max_event_size, max_trailing_bytes=self.max_trailing_bytes
+        )
 
     @staticmethod
     def new_idempotency_key() -> str:
@@ -137,11 +149,14 @@ class Client(_ClientSettings):
         default_query: Mapping[str, object] | None = None,
         transport: str | SyncTransport | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+        max_trailing_bytes: int = DEFAULT_MAX_TRAILING_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key, base_url=base_url, organization=organization, project=project,
             timeout=timeout, max_retries=max_retries, default_headers=default_headers,
             default_query=default_query, max_body_bytes=max_body_bytes,
+            max_event_size=max_event_size, max_trailing_bytes=max_trailing_bytes,
         )  # fmt: skip
         self.transport = sync_transport(transport, os.environ.get(ENV_VAR))
         self._driver = SyncDriver(self.transport, max_body_bytes=max_body_bytes)
@@ -152,7 +167,7 @@ class Client(_ClientSettings):
         """Send ``request`` and return what its method promises (model, page or stream)."""
         response, opened = self._driver.run(self.flow(request))
         if opened is not None:
-            return Stream(opened, request)
+            return Stream(opened, request, decoder=self.new_decoder())
         return self._shape(request, self.parse(request, response))
 
     def _shape(self, request: Request, result: Any) -> Any:
@@ -163,7 +178,7 @@ class Client(_ClientSettings):
     def execute_raw(self, request: Request) -> RawResponse[Any]:
         response, opened = self._driver.run(self.flow(request))
         if opened is not None:
-            stream = Stream(opened, request)
+            stream = Stream(opened, request, decoder=self.new_decoder())
             return RawResponse(request, response.status, response.headers, None, lambda: stream)
         return RawResponse(
             request, response.status, response.headers, response.body,
@@ -175,7 +190,7 @@ class Client(_ClientSettings):
             lazy = request if request.stream else _keep_open(request)
             _, opened = self._driver.run(self.flow(lazy))
             assert opened is not None
-            return StreamedResponse(request, opened, self.max_body_bytes)
+            return StreamedResponse(request, opened, self.max_body_bytes, self.new_decoder)
 
         return ResponseContextManager(open_response)
 
@@ -217,11 +232,14 @@ class AsyncClient(_ClientSettings):
         default_query: Mapping[str, object] | None = None,
         transport: str | AsyncTransport | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+        max_trailing_bytes: int = DEFAULT_MAX_TRAILING_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key, base_url=base_url, organization=organization, project=project,
             timeout=timeout, max_retries=max_retries, default_headers=default_headers,
             default_query=default_query, max_body_bytes=max_body_bytes,
+            max_event_size=max_event_size, max_trailing_bytes=max_trailing_bytes,
         )  # fmt: skip
         self.transport = async_transport(transport, os.environ.get(ENV_VAR))
         self._driver = AsyncDriver(self.transport, max_body_bytes=max_body_bytes)
@@ -238,7 +256,7 @@ class AsyncClient(_ClientSettings):
     async def _execute(self, request: Request) -> Any:
         response, opened = await self._driver.run(self.flow(request))
         if opened is not None:
-            return AsyncStream(opened, request)
+            return AsyncStream(opened, request, decoder=self.new_decoder())
         return self.parse(request, response)
 
     async def _fetch_page(self, request: Request) -> AsyncCursorPage[Any]:
@@ -253,7 +271,7 @@ class AsyncClient(_ClientSettings):
     async def execute_raw(self, request: Request) -> RawResponse[Any]:
         response, opened = await self._driver.run(self.flow(request))
         if opened is not None:
-            stream = AsyncStream(opened, request)
+            stream = AsyncStream(opened, request, decoder=self.new_decoder())
             return RawResponse(request, response.status, response.headers, None, lambda: stream)
         return RawResponse(
             request, response.status, response.headers, response.body,
@@ -265,7 +283,7 @@ class AsyncClient(_ClientSettings):
             lazy = request if request.stream else _keep_open(request)
             _, opened = await self._driver.run(self.flow(lazy))
             assert opened is not None
-            return AsyncStreamedResponse(request, opened, self.max_body_bytes)
+            return AsyncStreamedResponse(request, opened, self.max_body_bytes, self.new_decoder)
 
         return AsyncResponseContextManager(open_response)
 

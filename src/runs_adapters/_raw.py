@@ -16,6 +16,7 @@ from typing import Any, Generic, Self, TypeVar
 from runs_core import Headers, Request, ResultKind
 from runs_core._response import parse_response
 from runs_core._status import BodyBuffer
+from runs_core._stream_decoder import AssistantStreamDecoder
 
 from ._streams import AsyncStream, Stream
 from ._transport import AsyncTransportResponse, SyncTransportResponse
@@ -73,7 +74,15 @@ class RawResponse(Generic[T]):
 
 
 class _StreamedBase:
-    def __init__(self, request: Request, status_code: int, headers: Headers, limit: int) -> None:
+    def __init__(
+        self,
+        request: Request,
+        status_code: int,
+        headers: Headers,
+        limit: int,
+        new_decoder: Callable[[], AssistantStreamDecoder],
+    ) -> None:
+        self._new_decoder = new_decoder
         self.request = request
         self.status_code = status_code
         self.headers = headers
@@ -90,8 +99,14 @@ class _StreamedBase:
 class StreamedResponse(_StreamedBase):
     """A response whose body is read lazily; use it inside ``with``."""
 
-    def __init__(self, request: Request, response: SyncTransportResponse, limit: int) -> None:
-        super().__init__(request, response.status, response.headers, limit)
+    def __init__(
+        self,
+        request: Request,
+        response: SyncTransportResponse,
+        limit: int,
+        new_decoder: Callable[[], AssistantStreamDecoder] = AssistantStreamDecoder,
+    ) -> None:
+        super().__init__(request, response.status, response.headers, limit, new_decoder)
         self._response = response
         self._body: bytes | None = None
 
@@ -115,7 +130,7 @@ class StreamedResponse(_StreamedBase):
     def parse(self) -> Any:
         """The typed result; for an event stream, a :class:`Stream` over the open body."""
         if self.request.result is ResultKind.EVENT_STREAM:
-            return Stream(self._response, self.request)
+            return Stream(self._response, self.request, decoder=self._new_decoder())
         return self._parse(self.read())
 
     def close(self) -> None:
@@ -133,8 +148,14 @@ class StreamedResponse(_StreamedBase):
 class AsyncStreamedResponse(_StreamedBase):
     """The async twin of :class:`StreamedResponse`; use it inside ``async with``."""
 
-    def __init__(self, request: Request, response: AsyncTransportResponse, limit: int) -> None:
-        super().__init__(request, response.status, response.headers, limit)
+    def __init__(
+        self,
+        request: Request,
+        response: AsyncTransportResponse,
+        limit: int,
+        new_decoder: Callable[[], AssistantStreamDecoder] = AssistantStreamDecoder,
+    ) -> None:
+        super().__init__(request, response.status, response.headers, limit, new_decoder)
         self._response = response
         self._body: bytes | None = None
 
@@ -159,7 +180,7 @@ class AsyncStreamedResponse(_StreamedBase):
     async def parse(self) -> Any:
         """The typed result; for an event stream, an :class:`AsyncStream` over the body."""
         if self.request.result is ResultKind.EVENT_STREAM:
-            return AsyncStream(self._response, self.request)
+            return AsyncStream(self._response, self.request, decoder=self._new_decoder())
         return self._parse(await self.read())
 
     async def close(self) -> None:

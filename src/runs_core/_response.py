@@ -13,7 +13,7 @@ from typing import Any
 
 import pydantic
 
-from ._errors import APIResponseValidationError
+from ._errors import APIResponseValidationError, InvalidRequestError
 from ._headers import Headers
 from ._request import Request, ResultKind
 from ._status import status_error
@@ -39,7 +39,9 @@ def parse_response(request: Request, status: int, headers: Headers, body: bytes)
         raise status_error(request, status, headers, body)
     adapter = _ADAPTERS.get(request.result)
     if adapter is None:
-        raise ValueError(f"{request.result.name} responses are streams; decode them instead")
+        raise InvalidRequestError(
+            f"{request.result.name} responses are streams: decode them with AssistantStreamDecoder"
+        )
     try:
         return adapter.validate_json(body)
     except pydantic.ValidationError as exc:

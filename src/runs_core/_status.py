@@ -73,7 +73,7 @@ def status_error(
     parsed: object | None
     try:
         parsed = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
         parsed = body.decode("utf-8", "replace")
     message = _error_message(status, parsed)
     cls = _STATUS_CLASSES.get(status)
