@@ -640,3 +640,16 @@ def test_base_url_trailing_slash_is_not_doubled() -> None:
 def test_an_id_made_of_url_characters_is_sent_literally() -> None:
     request = builder().list_runs(string.punctuation)
     assert unquote(segments(request)[1]) == string.punctuation
+
+
+def test_extra_query_none_removes_a_default_query_key() -> None:
+    builder = RequestBuilder(ClientConfig(api_key="k", default_query=(("region", "eu"),)))
+    request = builder.list_runs("t", extra_query={"region": None, "flag": True})
+    assert request.url.endswith("/threads/t/runs?flag=true")
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0])
+def test_a_non_positive_per_call_timeout_is_refused(timeout: float) -> None:
+    builder = RequestBuilder(ClientConfig(api_key="k"))
+    with pytest.raises(InvalidRequestError, match="timeout"):
+        builder.retrieve_run("r", thread_id="t", timeout=timeout)

@@ -60,6 +60,12 @@ def _jsonable(value: object) -> object:
     raise InvalidRequestError(f"cannot send a value of type {type(value).__name__} as JSON")
 
 
+def _query_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _check_id(name: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidRequestError(f"{name} must be a non-empty string, got {value!r}")
@@ -416,8 +422,10 @@ class RequestBuilder:
         pairs = [(k, v) for k, v in config.default_query if k not in {k for k, _ in query}]
         pairs.extend(query)
         if extra_query:
-            extra = [(str(k), str(v)) for k, v in extra_query.items()]
-            overridden = {k for k, _ in extra}
+            # A None value removes the key (e.g. a default_query entry); booleans are
+            # spelled as JSON spells them.
+            overridden = {str(k) for k in extra_query}
+            extra = [(str(k), _query_text(v)) for k, v in extra_query.items() if v is not None]
             pairs = [(k, v) for k, v in pairs if k not in overridden] + extra
         url = config.base_url + path
         if pairs:
@@ -432,6 +440,10 @@ class RequestBuilder:
             except ValueError as exc:  # NaN, an infinity or a lone surrogate: not valid JSON
                 raise InvalidRequestError(f"cannot send the body as JSON: {exc}") from None
         headers = self._headers(stream, data is not None, idempotency_key, extra_headers)
+        if not isinstance(timeout, NotGiven) and timeout is not None and not timeout > 0:
+            raise InvalidRequestError(
+                f"timeout must be a positive number of seconds or None, got {timeout!r}"
+            )
         return Request(
             method=method,
             url=url,

@@ -24,7 +24,7 @@ class ResultKind(enum.Enum):
     EVENT_STREAM = "event_stream"
 
 
-_REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization"})
+_REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "api-key", "openai-api-key"})
 
 
 @attrs.frozen(repr=False)
