@@ -5,14 +5,10 @@ It keeps the current :class:`~runs_core.models.Run`, every :class:`Message` and 
 what each event changed (a short list of :data:`Change` objects): all an event-handler
 API needs. It does no I/O and never calls user code.
 
-Merge rules (the official SDK's generic merge gets the first one wrong):
-
-* a number or boolean in a delta *replaces* the snapshot's value, never adds to it;
-* strings append only where the API streams fragments (text ``value``, ``refusal``,
-  function ``arguments``, code interpreter ``input`` and ``logs``); any other string
-  replaces; ``index`` picks the list item and is not kept; ``type`` is never appended;
-* a ``*.completed`` / ``*.incomplete`` / ``*.failed``... event replaces the snapshot
-  with the server's final object.
+Deltas merge by the rules of :mod:`runs_core._merge` (numbers replace, streamed string
+fragments append); a ``*.completed`` / ``*.incomplete`` / ``*.failed``... event replaces
+the snapshot with the server's final object. The :data:`Change` classes live in
+:mod:`runs_core._changes` and are re-exported here.
 
 Cost stays linear in the stream's length: appended fragments are queued per field and
 written into the snapshot by :meth:`RunAccumulator.flush` (every accessor flushes), so
@@ -23,12 +19,26 @@ stays cheap in practice, and is never worse than rebuilding the string.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final, TypeAlias, TypeVar
+from typing import Final, TypeVar
 
-import attrs
 from pydantic import BaseModel, TypeAdapter
 
+from ._changes import (
+    Change,
+    ContentPartCreated,
+    ContentPartDeltaApplied,
+    MessageCreated,
+    MessageDeltaApplied,
+    MessageFinished,
+    MessageUpdated,
+    RunStepCreated,
+    RunStepDeltaApplied,
+    RunStepFinished,
+    RunStepUpdated,
+    RunUpdated,
+    ToolCallCreated,
+    ToolCallDeltaApplied,
+)
 from ._errors import StreamError
 from ._events import (
     AssistantStreamEvent,
@@ -54,6 +64,15 @@ from ._events import (
     ThreadRunStepExpired,
     ThreadRunStepFailed,
     ThreadRunStepInProgress,
+)
+from ._merge import (
+    ANNOTATION_SKELETONS,
+    CALL_SKELETONS,
+    PART_SKELETONS,
+    dump_delta,
+    merge_dict,
+    new_item,
+    skeleton_for,
 )
 from .models import (
     CodeInterpreterLogs,
@@ -101,124 +120,6 @@ __all__ = [
 ]
 
 
-# --- what an event changed -------------------------------------------------------------
-
-
-@attrs.frozen
-class RunUpdated:
-    """Any ``thread.run.*`` event: ``run`` is the new current run (see ``run.status``)."""
-
-    run: Run
-
-
-@attrs.frozen
-class RunStepCreated:
-    run_step: RunStep
-
-
-@attrs.frozen
-class RunStepUpdated:
-    """A step's non-final status event (``in_progress``)."""
-
-    run_step: RunStep
-
-
-@attrs.frozen
-class RunStepDeltaApplied:
-    """Reported after the tool-call changes of the same delta."""
-
-    delta: RunStepDelta
-    snapshot: RunStep
-
-
-@attrs.frozen
-class ToolCallCreated:
-    """Tool call ``index`` of ``run_step`` appeared; its first delta is already merged."""
-
-    run_step: RunStep
-    index: int
-    tool_call: ToolCall
-
-
-@attrs.frozen
-class ToolCallDeltaApplied:
-    """Reported for every tool-call delta, the first one included."""
-
-    run_step: RunStep
-    index: int
-    delta: ToolCallDelta
-    snapshot: ToolCall
-
-
-@attrs.frozen
-class RunStepFinished:
-    """The step completed, failed, was cancelled or expired: ``run_step`` is final."""
-
-    run_step: RunStep
-
-
-@attrs.frozen
-class MessageCreated:
-    message: Message
-
-
-@attrs.frozen
-class MessageUpdated:
-    """A message's non-final status event (``in_progress``)."""
-
-    message: Message
-
-
-@attrs.frozen
-class ContentPartCreated:
-    """Content part ``index`` of ``message`` appeared; its first delta is already merged."""
-
-    message: Message
-    index: int
-    part: MessageContent
-
-
-@attrs.frozen
-class ContentPartDeltaApplied:
-    """Reported for every content-part delta, the first one included."""
-
-    message: Message
-    index: int
-    delta: MessageContentDelta
-    part: MessageContent
-
-
-@attrs.frozen
-class MessageDeltaApplied:
-    """Reported after the content-part changes of the same delta."""
-
-    delta: MessageDelta
-    snapshot: Message
-
-
-@attrs.frozen
-class MessageFinished:
-    """``thread.message.completed`` or ``.incomplete``: ``message`` is the server's final one."""
-
-    message: Message
-
-
-Change: TypeAlias = (
-    RunUpdated
-    | RunStepCreated
-    | RunStepUpdated
-    | RunStepDeltaApplied
-    | ToolCallCreated
-    | ToolCallDeltaApplied
-    | RunStepFinished
-    | MessageCreated
-    | MessageUpdated
-    | ContentPartCreated
-    | ContentPartDeltaApplied
-    | MessageDeltaApplied
-    | MessageFinished
-)
-
 _RUN_EVENTS: Final = (
     ThreadRunCreated,
     ThreadRunQueued,
@@ -238,93 +139,11 @@ _STEP_FINAL_EVENTS: Final = (
     ThreadRunStepExpired,
 )
 
-# --- generic merge, for the small parts that are not on the hot path -------------------
-
-APPEND_KEYS: Final = frozenset({"value", "refusal", "arguments", "input", "logs"})
-"""Keys whose string fragments are concatenated; every other scalar replaces."""
-
 _TOOL_CALL: TypeAdapter[ToolCall] = TypeAdapter(ToolCall)
 _CONTENT: TypeAdapter[MessageContent] = TypeAdapter(MessageContent)
 _ANNOTATION: TypeAdapter[Annotation] = TypeAdapter(Annotation)
 _TOOL_OUTPUT: TypeAdapter[CodeInterpreterOutput] = TypeAdapter(CodeInterpreterOutput)
 _Snapshot = TypeVar("_Snapshot", Message, RunStep)
-
-# Required fields a first fragment may lack, so a new item always validates.
-_CALL_SKELETONS: Final[Mapping[str, dict[str, Any]]] = {
-    "function": {"id": "", "function": {"name": "", "arguments": "", "output": None}},
-    "code_interpreter": {"id": "", "code_interpreter": {"input": "", "outputs": []}},
-    "file_search": {"id": "", "file_search": {}},
-}
-_PART_SKELETONS: Final[Mapping[str, dict[str, Any]]] = {
-    "text": {"text": {"value": "", "annotations": []}},
-    "image_file": {"image_file": {"file_id": ""}},
-    "image_url": {"image_url": {"url": ""}},
-    "refusal": {"refusal": ""},
-}
-_ANNOTATION_SKELETONS: Final[Mapping[str, dict[str, Any]]] = {
-    "file_citation": {"text": "", "start_index": 0, "end_index": 0, "file_citation": {}},
-    "file_path": {"text": "", "start_index": 0, "end_index": 0, "file_path": {}},
-}
-_NESTED_SKELETONS: Final[Mapping[str, dict[str, Any]]] = {
-    "file_citation": {"file_id": ""},
-    "file_path": {"file_id": ""},
-    "image": {"file_id": ""},
-}
-
-
-def merge_dict(acc: dict[str, Any], delta: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge a delta (as plain data) into ``acc`` in place, by the rules above."""
-    for key, value in delta.items():
-        if key == "index":
-            continue
-        old = acc.get(key)
-        if value is None:
-            acc.setdefault(key, None)
-        elif isinstance(value, dict):
-            acc[key] = merge_dict(old if isinstance(old, dict) else {}, value)
-        elif isinstance(value, list):
-            acc[key] = _merge_list(old if isinstance(old, list) else [], value)
-        elif isinstance(value, str) and isinstance(old, str) and key in APPEND_KEYS:
-            acc[key] = old + value
-        else:
-            acc[key] = value
-    return acc
-
-
-def _merge_list(acc: list[Any], delta: list[Any]) -> list[Any]:
-    for entry in delta:
-        if isinstance(entry, dict) and isinstance(entry.get("index"), int):
-            index = entry["index"]
-            if index < len(acc) and isinstance(acc[index], dict):
-                merge_dict(acc[index], entry)
-            else:
-                acc.append(merge_dict(_skeleton_for(entry), entry))
-        else:
-            acc.append(entry)  # a plain list only ever grows
-    return acc
-
-
-def _skeleton_for(entry: Mapping[str, Any]) -> dict[str, Any]:
-    kind = entry.get("type")
-    if kind == "logs":
-        return {"type": "logs", "logs": ""}
-    if kind == "image":
-        return {"type": "image", "image": {"file_id": ""}}
-    return dict(_ANNOTATION_SKELETONS.get(kind, {})) if isinstance(kind, str) else {}
-
-
-def _dump(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(exclude_unset=True)
-
-
-def _new_item(skeleton: Mapping[str, Any] | None, delta: BaseModel) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key, value in (skeleton or {}).items():
-        data[key] = dict(value) if isinstance(value, dict) else value
-    for key, nested in _NESTED_SKELETONS.items():
-        if isinstance(data.get(key), dict):
-            data[key] = {**nested, **data[key]}
-    return merge_dict(data, _dump(delta))
 
 
 class _Pending:
@@ -473,9 +292,9 @@ class RunAccumulator:
             if index < len(content):
                 part = content[index] = self._merge_part(content[index], part_delta)
             else:
-                skeleton = _PART_SKELETONS.get(part_delta.type)
+                skeleton = PART_SKELETONS.get(part_delta.type)
                 part = _CONTENT.validate_python(
-                    {"type": part_delta.type, **_new_item(skeleton, part_delta)}
+                    {"type": part_delta.type, **new_item(skeleton, part_delta)}
                 )
                 content.append(part)
                 index = len(content) - 1
@@ -494,7 +313,7 @@ class RunAccumulator:
                 self._append(part, "refusal", delta.refusal)
             return part
         self.flush()
-        return _CONTENT.validate_python(merge_dict(part.model_dump(), _dump(delta)))
+        return _CONTENT.validate_python(merge_dict(part.model_dump(), dump_delta(delta)))
 
     def _merge_text(self, text: Text, block: TextDeltaBlock) -> None:
         delta = block.text
@@ -505,11 +324,11 @@ class RunAccumulator:
         for ann in delta.annotations or ():
             index = ann.index if ann.index is not None else len(annotations)
             if index < len(annotations):
-                data = merge_dict(annotations[index].model_dump(), _dump(ann))
+                data = merge_dict(annotations[index].model_dump(), dump_delta(ann))
                 annotations[index] = _ANNOTATION.validate_python(data)
             else:
-                skeleton = _ANNOTATION_SKELETONS.get(ann.type)
-                annotations.append(_ANNOTATION.validate_python(_new_item(skeleton, ann)))
+                skeleton = ANNOTATION_SKELETONS.get(ann.type)
+                annotations.append(_ANNOTATION.validate_python(new_item(skeleton, ann)))
         self._set_extra(text, delta)
 
     # --- run steps -------------------------------------------------------------------
@@ -529,9 +348,9 @@ class RunAccumulator:
                 if index < len(calls):
                     call = calls[index] = self._merge_call(calls[index], call_delta)
                 else:
-                    skeleton = _CALL_SKELETONS.get(call_delta.type)
+                    skeleton = CALL_SKELETONS.get(call_delta.type)
                     call = _TOOL_CALL.validate_python(
-                        {"type": call_delta.type, **_new_item(skeleton, call_delta)}
+                        {"type": call_delta.type, **new_item(skeleton, call_delta)}
                     )
                     calls.append(call)
                     index = len(calls) - 1
@@ -539,7 +358,7 @@ class RunAccumulator:
                 changes.append(ToolCallDeltaApplied(step, index, call_delta, call))
         elif details is not None:
             self.flush()
-            merged = merge_dict(step.step_details.model_dump(), _dump(details))
+            merged = merge_dict(step.step_details.model_dump(), dump_delta(details))
             step.step_details = RunStep.model_validate(
                 {**step.model_dump(), "step_details": merged}
             ).step_details
@@ -567,7 +386,7 @@ class RunAccumulator:
         ):
             return self._merge_code(call, delta)
         self.flush()
-        return _TOOL_CALL.validate_python(merge_dict(call.model_dump(), _dump(delta)))
+        return _TOOL_CALL.validate_python(merge_dict(call.model_dump(), dump_delta(delta)))
 
     def _merge_code(
         self, call: CodeInterpreterToolCall, delta: CodeInterpreterToolCallDelta
@@ -582,7 +401,7 @@ class RunAccumulator:
             for out in code.outputs or ():
                 index = out.index if out.index is not None else len(outputs)
                 if index >= len(outputs):
-                    data = _new_item(_skeleton_for({"type": out.type}), out)
+                    data = new_item(skeleton_for({"type": out.type}), out)
                     outputs.append(_TOOL_OUTPUT.validate_python({"type": out.type, **data}))
                 elif isinstance(out, CodeInterpreterLogs) and isinstance(
                     outputs[index], CodeInterpreterOutputLogs
@@ -591,7 +410,7 @@ class RunAccumulator:
                         self._append(outputs[index], "logs", out.logs)
                 else:
                     self.flush()
-                    data = merge_dict(outputs[index].model_dump(), _dump(out))
+                    data = merge_dict(outputs[index].model_dump(), dump_delta(out))
                     outputs[index] = _TOOL_OUTPUT.validate_python(data)
             self._set_extra(call.code_interpreter, code)
         self._set_extra(call, delta)

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._accumulate import (
+from ._accumulate import RunAccumulator
+from ._changes import (
     Change,
     ContentPartCreated,
     ContentPartDeltaApplied,
@@ -29,7 +30,6 @@ from ._accumulate import (
     MessageDeltaApplied,
     MessageFinished,
     MessageUpdated,
-    RunAccumulator,
     RunStepCreated,
     RunStepDeltaApplied,
     RunStepFinished,
@@ -38,7 +38,7 @@ from ._accumulate import (
     ToolCallCreated,
     ToolCallDeltaApplied,
 )
-from ._errors import StreamErrorEvent
+from ._errors import APITimeoutError, StreamErrorEvent
 from ._events import AssistantStreamEvent, ErrorEvent
 from .models import (
     ImageFileContentBlock,
@@ -50,7 +50,13 @@ from .models import (
     ToolCallsStepDetails,
 )
 
-__all__ = ["SNAPSHOT_CALLBACKS", "Callback", "HandlerDispatch", "error_from_event"]
+__all__ = [
+    "SNAPSHOT_CALLBACKS",
+    "Callback",
+    "HandlerDispatch",
+    "error_from_event",
+    "failure_callbacks",
+]
 
 SNAPSHOT_CALLBACKS = frozenset(
     {"on_text_delta", "on_message_delta", "on_run_step_delta", "on_tool_call_delta"}
@@ -75,6 +81,14 @@ class Callback(NamedTuple):
 
     name: str
     args: tuple[object, ...]
+
+
+def failure_callbacks(exception: Exception) -> list[Callback]:
+    """The callbacks of a stream that raised ``exception``: ``on_timeout`` first if it is a
+    timeout (:class:`APITimeoutError` or :class:`TimeoutError`), then ``on_exception``."""
+    if isinstance(exception, APITimeoutError | TimeoutError):
+        return [Callback("on_timeout", ()), Callback("on_exception", (exception,))]
+    return [Callback("on_exception", (exception,))]
 
 
 def error_from_event(event: ErrorEvent) -> StreamErrorEvent:
