@@ -13,7 +13,7 @@ import pytest
 from tests._unified import make_client, run_scenario, sleep
 
 import runs_core
-from runs_emulator import EmulatorThread
+from runs_emulator import EmulatorThread, start_in_thread
 
 
 def _thread() -> str:
@@ -253,33 +253,35 @@ def test_stalled_stream_times_out(emulator: EmulatorThread, transport: tuple[str
     run_scenario(transport, scenario)
 
 
-def test_leaving_streams_early_leaks_no_connection(
-    emulator: EmulatorThread, transport: tuple[str, str]
-) -> None:
-    async def scenario() -> None:
-        client = make_client(transport, emulator.base_url)
-        aborted_before = emulator.stats.streams_aborted
-        thread = _thread()
-        try:
-            for _ in range(100):
-                stream = await client.runs.create(
-                    thread, assistant_id="asst_long", stream=True, metadata={"deltas": "1000000"}
-                )
-                async with stream:
-                    async for event in stream:
-                        if event.event == "thread.message.delta":
-                            break
-        finally:
-            await client.close()
-        for _ in range(100):
-            if emulator.stats.connections_open == 0:
-                break
-            await sleep(transport, 0.02)
-        assert emulator.stats.connections_open == 0
-        # Streams aborted by earlier tests may still be counted late, hence >=.
-        assert emulator.stats.streams_aborted - aborted_before >= 100
+def test_leaving_streams_early_leaks_no_connection(transport: tuple[str, str]) -> None:
+    # A server of its own, so connections left by other tests cannot blur the count.
+    with start_in_thread() as emulator:
 
-    run_scenario(transport, scenario)
+        async def scenario() -> None:
+            client = make_client(transport, emulator.base_url)
+            thread = _thread()
+            try:
+                for _ in range(100):
+                    stream = await client.runs.create(
+                        thread,
+                        assistant_id="asst_long",
+                        stream=True,
+                        metadata={"deltas": "1000000"},
+                    )
+                    async with stream:
+                        async for event in stream:
+                            if event.event == "thread.message.delta":
+                                break
+            finally:
+                await client.close()
+            for _ in range(200):
+                if emulator.stats.connections_open == 0 and emulator.stats.streams_aborted >= 100:
+                    break
+                await sleep(transport, 0.02)
+            assert emulator.stats.connections_open == 0
+            assert emulator.stats.streams_aborted == 100
+
+        run_scenario(transport, scenario)
 
 
 def test_raw_and_streaming_responses(emulator: EmulatorThread, transport: tuple[str, str]) -> None:
