@@ -53,7 +53,7 @@ def plot(results: dict[str, Any], out: Path) -> None:
         ax.set_xlabel("chunk size (bytes)")
         ax.set_title(_TITLES[group])
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=7, loc="best", framealpha=0.8)
     axes[0][0].set_ylabel("per second (median, log scale)")
     meta = results.get("meta", {})
     fig.suptitle(
