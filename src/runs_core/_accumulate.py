@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Final, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from ._changes import (
     Change,
@@ -139,10 +139,12 @@ _STEP_FINAL_EVENTS: Final = (
     ThreadRunStepExpired,
 )
 
-_TOOL_CALL: TypeAdapter[ToolCall] = TypeAdapter(ToolCall)
-_CONTENT: TypeAdapter[MessageContent] = TypeAdapter(MessageContent)
-_ANNOTATION: TypeAdapter[Annotation] = TypeAdapter(Annotation)
-_TOOL_OUTPUT: TypeAdapter[CodeInterpreterOutput] = TypeAdapter(CodeInterpreterOutput)
+# Validators are built on first use, not at import (cold start; see docs/benchmarks.md).
+_LAZY = ConfigDict(defer_build=True)
+_TOOL_CALL: TypeAdapter[ToolCall] = TypeAdapter(ToolCall, config=_LAZY)
+_CONTENT: TypeAdapter[MessageContent] = TypeAdapter(MessageContent, config=_LAZY)
+_ANNOTATION: TypeAdapter[Annotation] = TypeAdapter(Annotation, config=_LAZY)
+_TOOL_OUTPUT: TypeAdapter[CodeInterpreterOutput] = TypeAdapter(CodeInterpreterOutput, config=_LAZY)
 _Snapshot = TypeVar("_Snapshot", Message, RunStep)
 
 
