@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Self
 
 from runs_core import Headers, Request, RunsError
-from runs_core._events import AssistantStreamEvent
+from runs_core._events import AssistantStreamEvent, DoneEvent
 from runs_core._stream_decoder import AssistantStreamDecoder
 
 from ._transport import AsyncTransportResponse, SyncTransportResponse
@@ -80,13 +80,14 @@ class Stream(_StreamBase):
         chunks = self.response.iter_bytes()
         try:
             for chunk in chunks:
-                events = decoder.feed(chunk)
+                for event in decoder.iter_feed(chunk):
+                    if event.__class__ is DoneEvent:
+                        break
+                    yield event
                 if decoder.done:
-                    yield from events[:-1]
                     for rest in chunks:
                         decoder.feed(rest)
                     return
-                yield from events
             decoder.end()
         except RunsError as error:
             _tag(error, self.request, self.request_id)
@@ -142,15 +143,14 @@ class AsyncStream(_StreamBase):
         chunks = self.response.aiter_bytes()
         try:
             async for chunk in chunks:
-                events = decoder.feed(chunk)
+                for event in decoder.iter_feed(chunk):
+                    if event.__class__ is DoneEvent:
+                        break
+                    yield event
                 if decoder.done:
-                    for event in events[:-1]:
-                        yield event
                     async for rest in chunks:
                         decoder.feed(rest)
                     return
-                for event in events:
-                    yield event
             decoder.end()
         except RunsError as error:
             _tag(error, self.request, self.request_id)
