@@ -9,6 +9,7 @@ excerpt, never a half-filled object.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pydantic
@@ -21,12 +22,24 @@ from .models import CursorPage, Run, RunStep
 
 __all__ = ["parse_response"]
 
-_ADAPTERS: dict[ResultKind, pydantic.TypeAdapter[Any]] = {
-    ResultKind.RUN: pydantic.TypeAdapter(Run),
-    ResultKind.RUN_STEP: pydantic.TypeAdapter(RunStep),
-    ResultKind.RUN_PAGE: pydantic.TypeAdapter(CursorPage[Run]),
-    ResultKind.RUN_STEP_PAGE: pydantic.TypeAdapter(CursorPage[RunStep]),
+_RESULT_TYPES: dict[ResultKind, Callable[[], Any]] = {
+    ResultKind.RUN: lambda: Run,
+    ResultKind.RUN_STEP: lambda: RunStep,
+    ResultKind.RUN_PAGE: lambda: CursorPage[Run],
+    ResultKind.RUN_STEP_PAGE: lambda: CursorPage[RunStep],
 }
+# Built on the first response of each kind, not at import (cold start, docs/benchmarks.md).
+_ADAPTERS: dict[ResultKind, pydantic.TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: ResultKind) -> pydantic.TypeAdapter[Any] | None:
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        result_type = _RESULT_TYPES.get(kind)
+        if result_type is None:
+            return None
+        adapter = _ADAPTERS[kind] = pydantic.TypeAdapter(result_type())
+    return adapter
 
 
 def parse_response(request: Request, status: int, headers: Headers, body: bytes) -> Any:
@@ -37,7 +50,7 @@ def parse_response(request: Request, status: int, headers: Headers, body: bytes)
     """
     if not 200 <= status < 300:
         raise status_error(request, status, headers, body)
-    adapter = _ADAPTERS.get(request.result)
+    adapter = _adapter(request.result)
     if adapter is None:
         raise InvalidRequestError(
             f"{request.result.name} responses are streams: decode them with AssistantStreamDecoder"

@@ -11,6 +11,9 @@ Every model keeps fields it does not know, and every union tagged by ``type`` ha
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from . import pagination
 from ._base import RunsModel, UnknownVariant
 from .error import ErrorObject
 from .message import (
@@ -52,7 +55,7 @@ from .message_delta import (
     UnknownAnnotationDelta,
     UnknownContentDeltaBlock,
 )
-from .pagination import CursorPage, RunList, RunStepList
+from .pagination import CursorPage
 from .params import (
     AdditionalMessage,
     AdditionalMessageAttachment,
@@ -318,3 +321,13 @@ __all__ = [
     "UnknownVariant",
     "Usage",
 ]
+
+if TYPE_CHECKING:
+    from .pagination import RunList, RunStepList
+else:
+
+    def __getattr__(name: str) -> Any:
+        # CursorPage[Run] builds its validator when created: see .pagination.
+        if name in ("RunList", "RunStepList"):
+            return getattr(pagination, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,7 +24,7 @@ __all__ = ["RunsModel", "UnknownVariant"]
 class RunsModel(BaseModel):
     """Base of every object the API sends: unknown fields are kept, never rejected."""
 
-    model_config = ConfigDict(extra="allow", frozen=False)
+    model_config = ConfigDict(extra="allow", frozen=False, defer_build=True)
 
 
 class UnknownVariant(RunsModel):

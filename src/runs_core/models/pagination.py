@@ -5,7 +5,7 @@ To fetch the next page, pass ``last_id`` as ``after`` while ``has_more`` is true
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._base import RunsModel
 from .run import Run
@@ -26,5 +26,16 @@ class CursorPage(RunsModel, Generic[T]):
     has_more: bool
 
 
-RunList = CursorPage[Run]
-RunStepList = CursorPage[RunStep]
+if TYPE_CHECKING:
+    RunList = CursorPage[Run]
+    RunStepList = CursorPage[RunStep]
+else:
+
+    def __getattr__(name: str) -> Any:
+        # Parametrizing a generic model builds its validator at once, even with
+        # ``defer_build``: done on first access, so importing stays cheap (cold start).
+        if name == "RunList":
+            return CursorPage[Run]
+        if name == "RunStepList":
+            return CursorPage[RunStep]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
