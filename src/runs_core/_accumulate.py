@@ -179,6 +179,7 @@ class RunAccumulator:
         self._messages: dict[str, Message] = {}
         self._steps: dict[str, RunStep] = {}
         self._pending: dict[tuple[int, str], _Pending] = {}
+        self._last: _Pending | None = None  # the field appended to last (skips the lookup)
 
     # --- reading -------------------------------------------------------------------
 
@@ -188,6 +189,7 @@ class RunAccumulator:
             for pending in self._pending.values():
                 pending.write()
             self._pending.clear()
+            self._last = None
 
     @property
     def run(self) -> Run | None:
@@ -266,12 +268,17 @@ class RunAccumulator:
     def _append(self, model: BaseModel, attr: str, piece: str) -> None:
         if not piece:
             return
+        last = self._last
+        if last is not None and last.model is model and last.attr == attr:
+            last.pieces.append(piece)
+            return
         key = (id(model), attr)
         pending = self._pending.get(key)
         if pending is None:
-            self._pending[key] = _Pending(model, attr, piece)
+            pending = self._pending[key] = _Pending(model, attr, piece)
         else:
             pending.pieces.append(piece)
+        self._last = pending
 
     @staticmethod
     def _set_extra(target: BaseModel, delta: BaseModel) -> None:
@@ -280,7 +287,54 @@ class RunAccumulator:
 
     # --- messages --------------------------------------------------------------------
 
+    def append_text(self, message_id: str, delta: MessageDelta) -> Message | None:
+        """Apply ``delta`` if it is the common text delta, return its message; else ``None``.
+
+        The common delta is one text fragment (no annotations, no role, no unknown
+        fields) for a text part the message already has. Applying it only queues the
+        fragment, with the same result as :meth:`apply` and changes that would be
+        ``[ContentPartDeltaApplied(message, index, block, part),
+        MessageDeltaApplied(delta, message)]``. Any other delta is left unapplied.
+        """
+        target = self._text_target(message_id, delta)
+        if target is None:
+            return None
+        message, _, block, part = target
+        if block.text is not None and block.text.value:
+            self._append(part.text, "value", block.text.value)
+        return message
+
+    def _text_target(
+        self, message_id: str, delta: MessageDelta
+    ) -> tuple[Message, int, TextDeltaBlock, TextContentBlock] | None:
+        content = delta.content
+        if content is None or len(content) != 1 or delta.role is not None:
+            return None
+        block = content[0]
+        if not isinstance(block, TextDeltaBlock) or delta.__pydantic_extra__:
+            return None
+        text = block.text
+        index = block.index
+        if text is None or index is None or text.annotations or text.__pydantic_extra__:
+            return None
+        message = self._messages.get(message_id)
+        if message is None or index >= len(message.content):
+            return None
+        part = message.content[index]
+        if not isinstance(part, TextContentBlock):
+            return None
+        return message, index, block, part
+
     def _message_delta(self, message_id: str, delta: MessageDelta) -> list[Change]:
+        target = self._text_target(message_id, delta)
+        if target is not None:  # the common delta: one text fragment, nothing to merge
+            snapshot, at, block, text_part = target
+            if block.text is not None and block.text.value:
+                self._append(text_part.text, "value", block.text.value)
+            return [
+                ContentPartDeltaApplied(snapshot, at, block, text_part),
+                MessageDeltaApplied(delta, snapshot),
+            ]
         message = self._messages.get(message_id)
         if message is None:
             raise StreamError(f"a message delta names message {message_id!r}, never created")
