@@ -841,3 +841,116 @@ def test_each_text_part_is_done_once_across_messages() -> None:
     assert done == ["one", "two", "three"]
     # The SDK's content index outlives the message: "two" is reported done twice.
     assert diff(theirs, mine) == [("-", ("on_text_done", "two", 0))]
+
+
+# --- the fast path of handlers that override no text-delta callback ----------------------
+
+
+def _mixed_text_stream() -> bytes:
+    """Text deltas the fast path takes (one fragment for the current part) among the ones
+    it must leave to the generic merge: a new part, a switch back to an earlier part, a
+    role, unknown fields, two parts at once, an annotation, an empty fragment."""
+
+    def text(index: int, value: str, **extra: Any) -> dict[str, Any]:
+        return {"index": index, "type": "text", "text": {"value": value, **extra}}
+
+    cite = {"index": 0, "type": "file_citation", "text": "x", "start_index": 0, "end_index": 1}
+    deltas: list[dict[str, Any]] = [
+        message_delta("msg_1", text(0, "a", annotations=[])),
+        message_delta("msg_1", text(0, "b")),
+        message_delta("msg_1", text(0, "c", x_new=1)),
+        message_delta("msg_1", text(0, "d")),
+        message_delta("msg_1", text(1, "e")),
+        message_delta("msg_1", text(1, "f")),
+        message_delta("msg_1", text(0, "g")),
+        {**message_delta("msg_1", text(0, "h")), "x_meta": "m"},
+        {"id": "msg_1", "object": "thread.message.delta", "delta": {"role": "assistant"}},
+        {
+            "id": "msg_1",
+            "object": "thread.message.delta",
+            "delta": {"role": "assistant", "content": [text(0, "i")]},
+        },
+        message_delta("msg_1", text(0, "j"), text(1, "k")),
+        message_delta("msg_1", text(1, "l", annotations=[cite])),
+        message_delta("msg_1", text(1, "")),
+        message_delta("msg_1", text(1, "m")),
+    ]
+    return b"".join(
+        [
+            frame("thread.run.created", run("queued")),
+            frame("thread.message.created", message("msg_1", "in_progress", [])),
+            *(frame("thread.message.delta", delta) for delta in deltas),
+            frame("thread.run.completed", run("completed")),
+            DONE,
+        ]
+    )
+
+
+_FAST_PATH_BODIES = [
+    text_run_stream(8),
+    _mixed_text_stream(),
+    annotated_text_stream(),
+    _two_messages(),
+    code_interpreter_stream(),
+    two_step_tool_stream(),
+]
+
+
+def _outcome(handler: Any) -> tuple[Any, ...]:
+    message = handler.current_message_snapshot
+    return (
+        [m.model_dump() for m in handler.accumulator.messages],
+        [s.model_dump() for s in handler.accumulator.run_steps],
+        handler.current_run.model_dump() if handler.current_run else None,
+        message.model_dump() if message else None,
+    )
+
+
+@pytest.mark.parametrize("body", _FAST_PATH_BODIES)
+def test_default_handler_ends_with_the_snapshots_of_a_recording_one(body: bytes) -> None:
+    outcomes = []
+    for handler in (AssistantEventHandler(), Recorder()):
+        with AssistantStreamManager(lambda: DecodedStream(body), event_handler=handler) as s:
+            names = [event.event for event in s]
+            outcomes.append((names, _outcome(s)))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("body", _FAST_PATH_BODIES)
+def test_default_async_handler_ends_with_the_snapshots_of_a_recording_one(body: bytes) -> None:
+    async def outcome(handler: Any) -> tuple[Any, ...]:
+        async with AsyncAssistantStreamManager(
+            _ready(AsyncDecodedStream(body)), event_handler=handler
+        ) as s:
+            names = [event.event async for event in s]
+            return names, _outcome(s)
+
+    assert asyncio.run(outcome(AsyncAssistantEventHandler())) == asyncio.run(
+        outcome(AsyncRecorder())
+    )
+
+
+@pytest.mark.parametrize("body", _FAST_PATH_BODIES)
+def test_one_text_delta_callback_overridden_still_gets_every_call(body: bytes) -> None:
+    full = [entry for entry in ours(body) if entry[0] in ("on_event", "on_text_delta")]
+    log: list[Any] = []
+
+    class Events(AssistantEventHandler):
+        def on_event(self, event: Any) -> None:
+            log.append(summarize("on_event", (event,)))
+
+    class Texts(AssistantEventHandler):
+        def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+            log.append(summarize("on_text_delta", (delta, snapshot)))
+
+    on_instance = AssistantEventHandler()
+    on_instance.on_event = lambda event: log.append(summarize("on_event", (event,)))  # type: ignore[method-assign]
+    for handler, name in (
+        (Events(), "on_event"),
+        (Texts(), "on_text_delta"),
+        (on_instance, "on_event"),
+    ):
+        log.clear()
+        with AssistantStreamManager(lambda: DecodedStream(body), event_handler=handler) as s:
+            s.until_done()
+        assert log == [entry for entry in full if entry[0] == name]

@@ -13,7 +13,12 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Protocol
 
 from runs_core._accumulate import RunAccumulator
-from runs_core._dispatch import SNAPSHOT_CALLBACKS, HandlerDispatch, failure_callbacks
+from runs_core._dispatch import (
+    SNAPSHOT_CALLBACKS,
+    TEXT_DELTA_CALLBACKS,
+    HandlerDispatch,
+    failure_callbacks,
+)
 from runs_core._events import AssistantStreamEvent, DoneEvent, ThreadMessageDelta
 from runs_core.models import (
     ImageFile,
@@ -55,11 +60,14 @@ class AsyncEventStream(Protocol):
     def __aiter__(self) -> AsyncIterator[AssistantStreamEvent]: ...
 
 
-def _text_pieces(event: AssistantStreamEvent) -> Iterator[str]:
-    if isinstance(event, ThreadMessageDelta):
-        for part in event.data.delta.content or ():
-            if part.type == "text" and part.text is not None and part.text.value:  # type: ignore[union-attr]
-                yield part.text.value  # type: ignore[union-attr]
+def _text_pieces(event: AssistantStreamEvent) -> list[str]:
+    if not isinstance(event, ThreadMessageDelta):
+        return []
+    return [
+        part.text.value  # type: ignore[union-attr]
+        for part in event.data.delta.content or ()
+        if part.type == "text" and part.text is not None and part.text.value  # type: ignore[union-attr]
+    ]
 
 
 class _HandlerState:
@@ -75,6 +83,16 @@ class _HandlerState:
         self._dispatch = HandlerDispatch(flush=wants)
         self._current_event: AssistantStreamEvent | None = None
         self._bound = False
+
+    def _quiet(self) -> bool:
+        """Whether a text delta's callbacks (:data:`TEXT_DELTA_CALLBACKS`) are all the
+        no-op defaults, on the class and on the instance: then the dispatch's fast path
+        (:meth:`HandlerDispatch.feed_text`) leaves nothing to call. Read when the stream
+        starts."""
+        return not any(
+            name in self.__dict__ or getattr(type(self), name) is not getattr(self._base, name)
+            for name in TEXT_DELTA_CALLBACKS
+        )
 
     def _adopt(self, previous: _HandlerState | None) -> None:
         if self._bound:
@@ -174,17 +192,23 @@ class AssistantEventHandler(_HandlerState):
 
     def _text_deltas(self) -> Iterator[str]:
         for event in self:
-            yield from _text_pieces(event)
+            if isinstance(event, ThreadMessageDelta):
+                yield from _text_pieces(event)
 
     def _events(self) -> Iterator[AssistantStreamEvent]:
         stream = self._stream
         if stream is None:
             raise RuntimeError("Stream has not been started yet")
+        dispatch = self._dispatch
+        quiet = self._quiet()
         try:
             for event in stream:
+                if isinstance(event, ThreadMessageDelta) and quiet and dispatch.feed_text(event):
+                    yield event  # applied, and none of its callbacks is overridden
+                    continue
                 if isinstance(event, DoneEvent):
                     break
-                calls = self._dispatch.feed(event)
+                calls = dispatch.feed(event)
                 self._current_event = event
                 try:
                     for name, args in calls:
@@ -305,18 +329,24 @@ class AsyncAssistantEventHandler(_HandlerState):
 
     async def _text_deltas(self) -> AsyncIterator[str]:
         async for event in self:
-            for piece in _text_pieces(event):
-                yield piece
+            if isinstance(event, ThreadMessageDelta):
+                for piece in _text_pieces(event):
+                    yield piece
 
     async def _events(self) -> AsyncIterator[AssistantStreamEvent]:
         stream = self._stream
         if stream is None:
             raise RuntimeError("Stream has not been started yet")
+        dispatch = self._dispatch
+        quiet = self._quiet()
         try:
             async for event in stream:
+                if isinstance(event, ThreadMessageDelta) and quiet and dispatch.feed_text(event):
+                    yield event  # applied, and none of its callbacks is overridden
+                    continue
                 if isinstance(event, DoneEvent):
                     break
-                calls = self._dispatch.feed(event)
+                calls = dispatch.feed(event)
                 self._current_event = event
                 try:
                     for name, args in calls:

@@ -39,7 +39,7 @@ from ._changes import (
     ToolCallDeltaApplied,
 )
 from ._errors import APITimeoutError, StreamErrorEvent
-from ._events import AssistantStreamEvent, ErrorEvent
+from ._events import AssistantStreamEvent, ErrorEvent, ThreadMessageDelta
 from .models import (
     ImageFileContentBlock,
     Message,
@@ -52,6 +52,7 @@ from .models import (
 
 __all__ = [
     "SNAPSHOT_CALLBACKS",
+    "TEXT_DELTA_CALLBACKS",
     "Callback",
     "HandlerDispatch",
     "error_from_event",
@@ -63,6 +64,10 @@ SNAPSHOT_CALLBACKS = frozenset(
 )
 """Callbacks that receive a snapshot updated by every delta. A handler that overrides
 none of them lets the dispatch skip bringing snapshots up to date after each delta."""
+
+TEXT_DELTA_CALLBACKS = ("on_event", "on_text_delta", "on_message_delta")
+"""The callbacks of an event :meth:`HandlerDispatch.feed_text` accepts, in their order. A
+handler that overrides none of them has nothing to call for such an event."""
 
 _RUN_ENDS = frozenset(
     {
@@ -152,16 +157,31 @@ class HandlerDispatch:
             self._close_open_call(calls)
         return calls
 
+    def feed_text(self, event: ThreadMessageDelta) -> bool:
+        """Apply ``event`` if it only extends the current text part of its message.
+
+        That is the bulk of a stream: one text fragment (no annotations, no role, no
+        unknown fields) for the text part the message's previous delta touched. Such an
+        event is applied as :meth:`feed` would and ``True`` returned; its callbacks are
+        then exactly those :meth:`feed` returns for it, namely ``on_event(event)``,
+        ``on_text_delta(text_delta, text_snapshot)``, ``on_message_delta(delta,
+        message)`` (:data:`TEXT_DELTA_CALLBACKS`), and are not built. Any other event is
+        left unapplied and ``False`` returned: give it to :meth:`feed`.
+        """
+        data = event.data
+        content = data.delta.content
+        if not content or self._part_index.get(data.id) != content[0].index:
+            return False
+        if self.accumulator.append_text(data.id, data.delta) is None:
+            return False
+        self.current_message_id = data.id
+        if self.flush:
+            self.accumulator.flush()
+        return True
+
     def _callbacks(self, change: Change, calls: list[Callback]) -> None:
+        # Deltas first: they are nearly every change (cases are tried in order).
         match change:
-            case MessageCreated(message):
-                self.current_message_id = message.id
-                self._part_index.pop(message.id, None)
-                calls.append(Callback("on_message_created", (message,)))
-            case MessageUpdated(message):
-                self.current_message_id = message.id
-            case ContentPartCreated(_, _, TextContentBlock() as part):
-                calls.append(Callback("on_text_created", (part.text,)))
             case ContentPartDeltaApplied(message, index, delta, part):
                 self.current_message_id = message.id
                 text = delta.text if isinstance(delta, TextDeltaBlock) else None
@@ -174,6 +194,18 @@ class HandlerDispatch:
                     self._part_index[message.id] = index
             case MessageDeltaApplied(delta, snapshot):
                 calls.append(Callback("on_message_delta", (delta, snapshot)))
+            case ToolCallDeltaApplied(_, _, delta, snapshot):
+                calls.append(Callback("on_tool_call_delta", (delta, snapshot)))
+            case RunStepDeltaApplied(delta, snapshot):
+                calls.append(Callback("on_run_step_delta", (delta, snapshot)))
+            case MessageCreated(message):
+                self.current_message_id = message.id
+                self._part_index.pop(message.id, None)
+                calls.append(Callback("on_message_created", (message,)))
+            case MessageUpdated(message):
+                self.current_message_id = message.id
+            case ContentPartCreated(_, _, TextContentBlock() as part):
+                calls.append(Callback("on_text_created", (part.text,)))
             case MessageFinished(message):
                 self.current_message_id = message.id
                 index = self._part_index.pop(message.id, -1)
@@ -190,10 +222,6 @@ class HandlerDispatch:
                 self._open_call = (step.id, index)
                 self._calls_created.add((step.id, index))
                 calls.append(Callback("on_tool_call_created", (tool_call,)))
-            case ToolCallDeltaApplied(_, _, delta, snapshot):
-                calls.append(Callback("on_tool_call_delta", (delta, snapshot)))
-            case RunStepDeltaApplied(delta, snapshot):
-                calls.append(Callback("on_run_step_delta", (delta, snapshot)))
             case RunStepFinished(step):
                 self._finish_calls(step, calls)
                 calls.append(Callback("on_run_step_done", (step,)))
