@@ -9,9 +9,12 @@ which excludes interpreter start-up noise altogether; both are recorded.
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -53,11 +56,27 @@ class StartupResult:
     in_child_s: float  # median of the child's own perf_counter around the statement
 
 
+# Children may write bytecode, into a cache of their own: with PYTHONDONTWRITEBYTECODE
+# set (as in CI sandboxes) and no __pycache__ next to ``src``, every run would compile
+# all of runs' modules from source (~40 ms) while the SDK loads the .pyc files its
+# install wrote. The warm-up run fills this cache, so both sides load bytecode, as they
+# do from any pip install.
+_PYCACHE = tempfile.mkdtemp(prefix="runs-bench-pycache-")
+atexit.register(shutil.rmtree, _PYCACHE, ignore_errors=True)
+
+
+def _child_env() -> dict[str, str]:
+    env = subprocess_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = _PYCACHE
+    return env
+
+
 def _once(stmt: str) -> tuple[float, float]:
     code = _TEMPLATE.format(stmt=stmt)
     t0 = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env()
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_child_env()
     )
     wall = time.perf_counter() - t0
     if done.returncode != 0:
