@@ -153,7 +153,10 @@ def _typed_sdk() -> Parser:
 
 
 class _DecoderStream:
-    """The ``EventStream`` a manager opens, straight from the core decoder (no HTTP)."""
+    """The ``EventStream`` a manager opens, straight from the core decoder (no HTTP).
+
+    It feeds the decoder as the clients' streams do (``iter_feed``, a few KiB at a time).
+    """
 
     def __init__(self, chunks: list[bytes]) -> None:
         self.chunks = chunks
@@ -163,7 +166,7 @@ class _DecoderStream:
 
         decoder = AssistantStreamDecoder()
         for chunk in self.chunks:
-            yield from decoder.feed(chunk)
+            yield from decoder.iter_feed(chunk)
         decoder.end()
 
     def close(self) -> None:
