@@ -60,4 +60,3 @@ class SubmitToolOutputsParams(RequestOptions, total=False):
 
     thread_id: Required[str]
     tool_outputs: Required[Iterable[ToolOutput]]
-
