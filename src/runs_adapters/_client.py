@@ -14,20 +14,16 @@ import time
 import uuid
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
 from runs_core import NOT_GIVEN, ClientConfig, NotGiven, Request, RequestBuilder, ResultKind
 from runs_core._flow import Flow, Response, send_with_retries
 from runs_core._log import LOG_ENV_VAR, configure_from_env
-from runs_core._polling import send_and_poll
-from runs_core._response import parse_response
 from runs_core._retry import RetryPolicy
 from runs_core._sse import DEFAULT_MAX_EVENT_SIZE
-from runs_core._status import DEFAULT_MAX_BODY_BYTES
-from runs_core._stream_decoder import DEFAULT_MAX_TRAILING_BYTES, AssistantStreamDecoder
-from runs_core.models import Run
+from runs_core._status import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_TRAILING_BYTES
 
 from ._driver import AsyncDriver, SyncDriver
 from ._pages import AsyncCursorPage, AsyncPaginator, SyncCursorPage
@@ -43,6 +39,10 @@ from ._runs_sync import Runs
 from ._select import ENV_VAR, async_transport, sync_transport
 from ._streams import AsyncStream, Stream
 from ._transport import AsyncTransport, SyncTransport
+
+if TYPE_CHECKING:
+    from runs_core._stream_decoder import AssistantStreamDecoder
+    from runs_core.models import Run
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -96,6 +96,8 @@ class _ClientSettings:
 
     def new_decoder(self) -> AssistantStreamDecoder:
         """A stream decoder with this client's limits on one event and on bytes after done."""
+        from runs_core._stream_decoder import AssistantStreamDecoder
+
         return AssistantStreamDecoder(
             max_event_size=self.max_event_size, max_trailing_bytes=self.max_trailing_bytes
         )
@@ -112,11 +114,17 @@ class _ClientSettings:
 
     @staticmethod
     def parse(request: Request, response: Response) -> Any:
+        # Imported here: the models are the bulk of import time, and a client that was
+        # only built (CLI --help, app start-up) never needs them.
+        from runs_core._response import parse_response
+
         return parse_response(request, response.status, response.headers, response.body or b"")
 
     def poll_flow(
         self, request: Request, interval_ms: int | NotGiven, deadline: float | None
     ) -> Flow[Run]:
+        from runs_core._polling import send_and_poll
+
         interval = None if isinstance(interval_ms, NotGiven) else interval_ms / 1000.0
         return send_and_poll(
             self.builder, request, interval=interval, timeout=deadline,

@@ -7,11 +7,13 @@ The cursor rules (which id to continue from, when to stop) are the core's
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from runs_core import Request
 from runs_core._pagination import next_page_request
-from runs_core.models import CursorPage
+
+if TYPE_CHECKING:
+    from runs_core.models import CursorPage
 
 __all__ = ["AsyncCursorPage", "AsyncPaginator", "SyncCursorPage"]
 

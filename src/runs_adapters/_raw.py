@@ -11,15 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from runs_core import Headers, Request, ResultKind
-from runs_core._response import parse_response
 from runs_core._status import BodyBuffer
-from runs_core._stream_decoder import AssistantStreamDecoder
 
 from ._streams import AsyncStream, Stream
 from ._transport import AsyncTransportResponse, SyncTransportResponse
+
+if TYPE_CHECKING:
+    from runs_core._stream_decoder import AssistantStreamDecoder
 
 __all__ = [
     "AsyncResponseContextManager",
@@ -80,7 +81,7 @@ class _StreamedBase:
         status_code: int,
         headers: Headers,
         limit: int,
-        new_decoder: Callable[[], AssistantStreamDecoder],
+        new_decoder: Callable[[], AssistantStreamDecoder] | None,
     ) -> None:
         self._new_decoder = new_decoder
         self.request = request
@@ -92,7 +93,12 @@ class _StreamedBase:
     def request_id(self) -> str | None:
         return self.headers.get("x-request-id")
 
+    def _decoder(self) -> AssistantStreamDecoder | None:
+        return self._new_decoder() if self._new_decoder is not None else None
+
     def _parse(self, body: bytes) -> Any:
+        from runs_core._response import parse_response
+
         return parse_response(self.request, self.status_code, self.headers, body)
 
 
@@ -104,7 +110,7 @@ class StreamedResponse(_StreamedBase):
         request: Request,
         response: SyncTransportResponse,
         limit: int,
-        new_decoder: Callable[[], AssistantStreamDecoder] = AssistantStreamDecoder,
+        new_decoder: Callable[[], AssistantStreamDecoder] | None = None,
     ) -> None:
         super().__init__(request, response.status, response.headers, limit, new_decoder)
         self._response = response
@@ -130,7 +136,7 @@ class StreamedResponse(_StreamedBase):
     def parse(self) -> Any:
         """The typed result; for an event stream, a :class:`Stream` over the open body."""
         if self.request.result is ResultKind.EVENT_STREAM:
-            return Stream(self._response, self.request, decoder=self._new_decoder())
+            return Stream(self._response, self.request, decoder=self._decoder())
         return self._parse(self.read())
 
     def close(self) -> None:
@@ -153,7 +159,7 @@ class AsyncStreamedResponse(_StreamedBase):
         request: Request,
         response: AsyncTransportResponse,
         limit: int,
-        new_decoder: Callable[[], AssistantStreamDecoder] = AssistantStreamDecoder,
+        new_decoder: Callable[[], AssistantStreamDecoder] | None = None,
     ) -> None:
         super().__init__(request, response.status, response.headers, limit, new_decoder)
         self._response = response
@@ -180,7 +186,7 @@ class AsyncStreamedResponse(_StreamedBase):
     async def parse(self) -> Any:
         """The typed result; for an event stream, an :class:`AsyncStream` over the body."""
         if self.request.result is ResultKind.EVENT_STREAM:
-            return AsyncStream(self._response, self.request, decoder=self._new_decoder())
+            return AsyncStream(self._response, self.request, decoder=self._decoder())
         return self._parse(await self.read())
 
     async def close(self) -> None:

@@ -12,19 +12,19 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, cast, overload
 
 from runs_core import NOT_GIVEN, NotGiven, Request
-from runs_core._events import AssistantStreamEvent
-from runs_core._params import RunCreateParams
-from runs_core.models import Run, RunStep
-from runs_core.models.params import ToolOutput
 
 from ._pages import AsyncPaginator
 from ._raw import AsyncResponseContextManager, RawResponse
 from ._streams import AsyncStream
-from ._tool_runner import run_tools_async
-from .event_handler import AsyncAssistantEventHandler, AsyncAssistantStreamManager
 
 if TYPE_CHECKING:
+    from runs_core._events import AssistantStreamEvent
+    from runs_core._params import RunCreateParams
+    from runs_core.models import Run, RunStep
+    from runs_core.models.params import ToolOutput
+
     from ._client import AsyncClient
+    from .event_handler import AsyncAssistantEventHandler, AsyncAssistantStreamManager
 
 __all__ = [
     "AsyncRuns",
@@ -70,7 +70,7 @@ class AsyncSteps(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[RunStep]:
         """Returns a list of run steps: ``await`` for one page or ``async for`` every step."""
-        return cast(AsyncPaginator[RunStep], self._exec(self._builder.list_run_steps(
+        return cast("AsyncPaginator[RunStep]", self._exec(self._builder.list_run_steps(
             run_id, thread_id=thread_id, after=after, before=before, include=include,
             limit=limit, order=order, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout)))  # fmt: skip
@@ -88,7 +88,7 @@ class AsyncSteps(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Awaitable[RunStep]:
         """Retrieves a run step."""
-        return cast(Awaitable[RunStep], self._exec(self._builder.retrieve_run_step(
+        return cast("Awaitable[RunStep]", self._exec(self._builder.retrieve_run_step(
             step_id, thread_id=thread_id, run_id=run_id, include=include,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout)))  # fmt: skip
@@ -136,7 +136,7 @@ class AsyncRuns(_Resource):
         request = self._builder.create_run(
             thread_id, stream=stream, idempotency_key=self._client.new_idempotency_key(), **params
         )
-        return cast(Awaitable[Run | AsyncStream], self._exec(request))
+        return cast("Awaitable[Run | AsyncStream]", self._exec(request))
 
     def list(
         self,
@@ -152,7 +152,7 @@ class AsyncRuns(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[Run]:
         """Returns a list of runs: ``await`` for the first page or ``async for`` every run."""
-        return cast(AsyncPaginator[Run], self._exec(self._builder.list_runs(
+        return cast("AsyncPaginator[Run]", self._exec(self._builder.list_runs(
             thread_id, after=after, before=before, limit=limit, order=order,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout)))  # fmt: skip
@@ -168,7 +168,7 @@ class AsyncRuns(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Awaitable[Run]:
         """Retrieves a run."""
-        return cast(Awaitable[Run], self._exec(self._builder.retrieve_run(
+        return cast("Awaitable[Run]", self._exec(self._builder.retrieve_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout)))  # fmt: skip
 
@@ -184,7 +184,7 @@ class AsyncRuns(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Awaitable[Run]:
         """Modifies a run (its metadata)."""
-        return cast(Awaitable[Run], self._exec(self._builder.update_run(
+        return cast("Awaitable[Run]", self._exec(self._builder.update_run(
             run_id, thread_id=thread_id, metadata=metadata, extra_headers=extra_headers,
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
             idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
@@ -200,7 +200,7 @@ class AsyncRuns(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Awaitable[Run]:
         """Cancels a run that is ``in_progress``."""
-        return cast(Awaitable[Run], self._exec(self._builder.cancel_run(
+        return cast("Awaitable[Run]", self._exec(self._builder.cancel_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
             idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
@@ -230,8 +230,8 @@ class AsyncRuns(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Awaitable[Run | AsyncStream]:
         """Submit tool outputs to a run that requires action; stream with ``stream=True``."""
-        return cast(Awaitable[Run | AsyncStream], self._exec(self._builder.submit_tool_outputs(
-            run_id, thread_id=thread_id, tool_outputs=cast(Any, tool_outputs), stream=stream,
+        return cast("Awaitable[Run | AsyncStream]", self._exec(self._builder.submit_tool_outputs(
+            run_id, thread_id=thread_id, tool_outputs=cast("Any", tool_outputs), stream=stream,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout, idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
 
@@ -251,6 +251,8 @@ class AsyncRuns(_Resource):
         tool (unknown name, bad JSON arguments, an exception) submits its error text as
         output or stops the loop with ``ToolCallError``. Returns the final run.
         """
+        from ._tool_runner import run_tools_async
+
         return run_tools_async(
             self, thread_id=thread_id, functions=functions, on_error=on_error,
             on_event=on_event, **params,
@@ -266,6 +268,8 @@ class AsyncRuns(_Resource):
         **params: Unpack[RunCreateParams],
     ) -> AsyncAssistantStreamManager[Any]:
         """Create a run and stream it through ``event_handler`` (a manager for ``async with``)."""
+        from .event_handler import AsyncAssistantStreamManager
+
         return AsyncAssistantStreamManager(
             lambda: self.create(thread_id, stream=True, **params), event_handler=event_handler
         )
@@ -293,6 +297,8 @@ class AsyncRuns(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncAssistantStreamManager[Any]:
         """Submit tool outputs and stream the rest of the run through ``event_handler``."""
+        from .event_handler import AsyncAssistantStreamManager
+
         return AsyncAssistantStreamManager(
             lambda: self.submit_tool_outputs(
                 run_id, thread_id=thread_id, tool_outputs=tool_outputs, stream=True,
@@ -355,7 +361,7 @@ class AsyncRuns(_Resource):
     ) -> Awaitable[Run]:
         """Submit tool outputs, then poll the run until it stops again."""
         request = self._builder.submit_tool_outputs(
-            run_id, thread_id=thread_id, tool_outputs=cast(Any, tool_outputs),
+            run_id, thread_id=thread_id, tool_outputs=cast("Any", tool_outputs),
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout, idempotency_key=self._client.new_idempotency_key(),
         )  # fmt: skip

@@ -12,19 +12,19 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, cast, overload
 
 from runs_core import NOT_GIVEN, NotGiven, Request
-from runs_core._events import AssistantStreamEvent
-from runs_core._params import RunCreateParams
-from runs_core.models import Run, RunStep
-from runs_core.models.params import ToolOutput
 
 from ._pages import SyncCursorPage
 from ._raw import RawResponse, ResponseContextManager
 from ._streams import Stream
-from ._tool_runner import run_tools
-from .event_handler import AssistantEventHandler, AssistantStreamManager
 
 if TYPE_CHECKING:
+    from runs_core._events import AssistantStreamEvent
+    from runs_core._params import RunCreateParams
+    from runs_core.models import Run, RunStep
+    from runs_core.models.params import ToolOutput
+
     from ._client import Client
+    from .event_handler import AssistantEventHandler, AssistantStreamManager
 
 __all__ = [
     "Runs",
@@ -70,7 +70,7 @@ class Steps(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncCursorPage[RunStep]:
         """Returns a list of run steps belonging to a run (iterate for every page)."""
-        return cast(SyncCursorPage[RunStep], self._exec(self._builder.list_run_steps(
+        return cast("SyncCursorPage[RunStep]", self._exec(self._builder.list_run_steps(
             run_id, thread_id=thread_id, after=after, before=before, include=include,
             limit=limit, order=order, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout)))  # fmt: skip
@@ -88,7 +88,7 @@ class Steps(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> RunStep:
         """Retrieves a run step."""
-        return cast(RunStep, self._exec(self._builder.retrieve_run_step(
+        return cast("RunStep", self._exec(self._builder.retrieve_run_step(
             step_id, thread_id=thread_id, run_id=run_id, include=include,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout)))  # fmt: skip
@@ -136,7 +136,7 @@ class Runs(_Resource):
         request = self._builder.create_run(
             thread_id, stream=stream, idempotency_key=self._client.new_idempotency_key(), **params
         )
-        return cast(Run | Stream, self._exec(request))
+        return cast("Run | Stream", self._exec(request))
 
     def list(
         self,
@@ -152,7 +152,7 @@ class Runs(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncCursorPage[Run]:
         """Returns a list of runs belonging to a thread (iterate for every page)."""
-        return cast(SyncCursorPage[Run], self._exec(self._builder.list_runs(
+        return cast("SyncCursorPage[Run]", self._exec(self._builder.list_runs(
             thread_id, after=after, before=before, limit=limit, order=order,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout)))  # fmt: skip
@@ -168,7 +168,7 @@ class Runs(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Run:
         """Retrieves a run."""
-        return cast(Run, self._exec(self._builder.retrieve_run(
+        return cast("Run", self._exec(self._builder.retrieve_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout)))  # fmt: skip
 
@@ -184,7 +184,7 @@ class Runs(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Run:
         """Modifies a run (its metadata)."""
-        return cast(Run, self._exec(self._builder.update_run(
+        return cast("Run", self._exec(self._builder.update_run(
             run_id, thread_id=thread_id, metadata=metadata, extra_headers=extra_headers,
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
             idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
@@ -200,7 +200,7 @@ class Runs(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Run:
         """Cancels a run that is ``in_progress``."""
-        return cast(Run, self._exec(self._builder.cancel_run(
+        return cast("Run", self._exec(self._builder.cancel_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
             idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
@@ -230,8 +230,8 @@ class Runs(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Run | Stream:
         """Submit tool outputs to a run that requires action; stream with ``stream=True``."""
-        return cast(Run | Stream, self._exec(self._builder.submit_tool_outputs(
-            run_id, thread_id=thread_id, tool_outputs=cast(Any, tool_outputs), stream=stream,
+        return cast("Run | Stream", self._exec(self._builder.submit_tool_outputs(
+            run_id, thread_id=thread_id, tool_outputs=cast("Any", tool_outputs), stream=stream,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout, idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
 
@@ -251,6 +251,8 @@ class Runs(_Resource):
         tool (unknown name, bad JSON arguments, an exception) submits its error text as
         output or stops the loop with ``ToolCallError``. Returns the final run.
         """
+        from ._tool_runner import run_tools
+
         return run_tools(
             self, thread_id=thread_id, functions=functions, on_error=on_error,
             on_event=on_event, **params,
@@ -266,6 +268,8 @@ class Runs(_Resource):
         **params: Unpack[RunCreateParams],
     ) -> AssistantStreamManager[Any]:
         """Create a run and stream it through ``event_handler`` (a manager for ``with``)."""
+        from .event_handler import AssistantStreamManager
+
         return AssistantStreamManager(
             lambda: self.create(thread_id, stream=True, **params), event_handler=event_handler
         )
@@ -293,6 +297,8 @@ class Runs(_Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> AssistantStreamManager[Any]:
         """Submit tool outputs and stream the rest of the run through ``event_handler``."""
+        from .event_handler import AssistantStreamManager
+
         return AssistantStreamManager(
             lambda: self.submit_tool_outputs(
                 run_id, thread_id=thread_id, tool_outputs=tool_outputs, stream=True,
@@ -355,7 +361,7 @@ class Runs(_Resource):
     ) -> Run:
         """Submit tool outputs, then poll the run until it stops again."""
         request = self._builder.submit_tool_outputs(
-            run_id, thread_id=thread_id, tool_outputs=cast(Any, tool_outputs),
+            run_id, thread_id=thread_id, tool_outputs=cast("Any", tool_outputs),
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout, idempotency_key=self._client.new_idempotency_key(),
         )  # fmt: skip

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from runs_core import Headers, Request, RunsError
-from runs_core._events import AssistantStreamEvent, DoneEvent
-from runs_core._stream_decoder import AssistantStreamDecoder
 
 from ._transport import AsyncTransportResponse, SyncTransportResponse
+
+if TYPE_CHECKING:
+    from runs_core._events import AssistantStreamEvent
+    from runs_core._stream_decoder import AssistantStreamDecoder
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -28,6 +30,12 @@ def _tag(error: RunsError, request: Request, request_id: str | None) -> None:
         error.request = request  # type: ignore[attr-defined]
     if getattr(error, "request_id", None) is None:
         error.request_id = request_id  # type: ignore[attr-defined]
+
+
+def _default_decoder() -> AssistantStreamDecoder:
+    from runs_core._stream_decoder import AssistantStreamDecoder
+
+    return AssistantStreamDecoder()
 
 
 class _StreamBase:
@@ -66,7 +74,7 @@ class Stream(_StreamBase):
         *,
         decoder: AssistantStreamDecoder | None = None,
     ) -> None:
-        super().__init__(response, request, decoder or AssistantStreamDecoder())
+        super().__init__(response, request, decoder or _default_decoder())
         self._iterator = self._events()
 
     def __iter__(self) -> Iterator[AssistantStreamEvent]:
@@ -76,6 +84,8 @@ class Stream(_StreamBase):
         return next(self._iterator)
 
     def _events(self) -> Generator[AssistantStreamEvent, None, None]:
+        from runs_core._events import DoneEvent
+
         decoder = self.decoder
         chunks = self.response.iter_bytes()
         try:
@@ -129,7 +139,7 @@ class AsyncStream(_StreamBase):
         *,
         decoder: AssistantStreamDecoder | None = None,
     ) -> None:
-        super().__init__(response, request, decoder or AssistantStreamDecoder())
+        super().__init__(response, request, decoder or _default_decoder())
         self._iterator = self._events()
 
     def __aiter__(self) -> AsyncIterator[AssistantStreamEvent]:
@@ -139,6 +149,8 @@ class AsyncStream(_StreamBase):
         return await self._iterator.__anext__()
 
     async def _events(self) -> AsyncGenerator[AssistantStreamEvent, None]:
+        from runs_core._events import DoneEvent
+
         decoder = self.decoder
         chunks = self.response.aiter_bytes()
         try:

@@ -1,74 +1,82 @@
-"""Sans-I/O core of the runs library: requests, responses, errors, streams, no I/O."""
+"""Sans-I/O core of the runs library: requests, responses, errors, streams, no I/O.
 
-from ._accumulate import RunAccumulator
-from ._builders import USER_AGENT, RequestBuilder
-from ._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig
-from ._dispatch import Callback, HandlerDispatch
-from ._errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    InvalidRequestError,
-    LimitExceededError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    RunsError,
-    SSEProtocolError,
-    StreamError,
-    StreamErrorEvent,
-    StreamEventDecodeError,
-    StreamIncompleteError,
-    UnprocessableEntityError,
-)
-from ._events import (
-    EVENT_TYPES,
-    AssistantStreamEvent,
-    DoneEvent,
-    ErrorEvent,
-    ThreadCreated,
-    ThreadMessageCompleted,
-    ThreadMessageCreated,
-    ThreadMessageDelta,
-    ThreadMessageIncomplete,
-    ThreadMessageInProgress,
-    ThreadRunCancelled,
-    ThreadRunCancelling,
-    ThreadRunCompleted,
-    ThreadRunCreated,
-    ThreadRunExpired,
-    ThreadRunFailed,
-    ThreadRunIncomplete,
-    ThreadRunInProgress,
-    ThreadRunQueued,
-    ThreadRunRequiresAction,
-    ThreadRunStepCancelled,
-    ThreadRunStepCompleted,
-    ThreadRunStepCreated,
-    ThreadRunStepDelta,
-    ThreadRunStepExpired,
-    ThreadRunStepFailed,
-    ThreadRunStepInProgress,
-    UnknownEvent,
-    parse_event,
-)
-from ._flow import Effect, Failure, Flow, Outcome, Response, Send, Sleep, send_with_retries
-from ._headers import Headers
-from ._pagination import next_page_request
-from ._request import Request, ResultKind
-from ._response import parse_response
-from ._retry import RetryDecision, RetryPolicy
-from ._sse import ServerSentEvent, SSEDecoder
-from ._status import BodyBuffer, status_error
-from ._stream_decoder import AssistantStreamDecoder
-from ._types import NOT_GIVEN, NotGiven
-from ._version import __version__
+Exports are lazy (see ``runs_core._lazy``): a name's module is imported on first use.
+"""
+
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._accumulate import RunAccumulator
+    from ._builders import USER_AGENT, RequestBuilder
+    from ._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig
+    from ._dispatch import Callback, HandlerDispatch
+    from ._errors import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        InvalidRequestError,
+        LimitExceededError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        RunsError,
+        SSEProtocolError,
+        StreamError,
+        StreamErrorEvent,
+        StreamEventDecodeError,
+        StreamIncompleteError,
+        UnprocessableEntityError,
+    )
+    from ._events import (
+        EVENT_TYPES,
+        AssistantStreamEvent,
+        DoneEvent,
+        ErrorEvent,
+        ThreadCreated,
+        ThreadMessageCompleted,
+        ThreadMessageCreated,
+        ThreadMessageDelta,
+        ThreadMessageIncomplete,
+        ThreadMessageInProgress,
+        ThreadRunCancelled,
+        ThreadRunCancelling,
+        ThreadRunCompleted,
+        ThreadRunCreated,
+        ThreadRunExpired,
+        ThreadRunFailed,
+        ThreadRunIncomplete,
+        ThreadRunInProgress,
+        ThreadRunQueued,
+        ThreadRunRequiresAction,
+        ThreadRunStepCancelled,
+        ThreadRunStepCompleted,
+        ThreadRunStepCreated,
+        ThreadRunStepDelta,
+        ThreadRunStepExpired,
+        ThreadRunStepFailed,
+        ThreadRunStepInProgress,
+        UnknownEvent,
+        parse_event,
+    )
+    from ._flow import Effect, Failure, Flow, Outcome, Response, Send, Sleep, send_with_retries
+    from ._headers import Headers
+    from ._pagination import next_page_request
+    from ._request import Request, ResultKind
+    from ._response import parse_response
+    from ._retry import RetryDecision, RetryPolicy
+    from ._sse import ServerSentEvent, SSEDecoder
+    from ._status import BodyBuffer, status_error
+    from ._stream_decoder import AssistantStreamDecoder
+    from ._types import NOT_GIVEN, NotGiven
+    from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -154,3 +162,113 @@ __all__ = [
     "send_with_retries",
     "status_error",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "._accumulate": ("RunAccumulator",),
+        "._builders": (
+            "USER_AGENT",
+            "RequestBuilder",
+        ),
+        "._config": (
+            "DEFAULT_BASE_URL",
+            "DEFAULT_MAX_RETRIES",
+            "DEFAULT_TIMEOUT",
+            "ClientConfig",
+        ),
+        "._dispatch": (
+            "Callback",
+            "HandlerDispatch",
+        ),
+        "._errors": (
+            "APIConnectionError",
+            "APIError",
+            "APIResponseValidationError",
+            "APIStatusError",
+            "APITimeoutError",
+            "AuthenticationError",
+            "BadRequestError",
+            "ConflictError",
+            "InternalServerError",
+            "InvalidRequestError",
+            "LimitExceededError",
+            "NotFoundError",
+            "PermissionDeniedError",
+            "RateLimitError",
+            "RunsError",
+            "SSEProtocolError",
+            "StreamError",
+            "StreamErrorEvent",
+            "StreamEventDecodeError",
+            "StreamIncompleteError",
+            "UnprocessableEntityError",
+        ),
+        "._events": (
+            "EVENT_TYPES",
+            "AssistantStreamEvent",
+            "DoneEvent",
+            "ErrorEvent",
+            "ThreadCreated",
+            "ThreadMessageCompleted",
+            "ThreadMessageCreated",
+            "ThreadMessageDelta",
+            "ThreadMessageIncomplete",
+            "ThreadMessageInProgress",
+            "ThreadRunCancelled",
+            "ThreadRunCancelling",
+            "ThreadRunCompleted",
+            "ThreadRunCreated",
+            "ThreadRunExpired",
+            "ThreadRunFailed",
+            "ThreadRunIncomplete",
+            "ThreadRunInProgress",
+            "ThreadRunQueued",
+            "ThreadRunRequiresAction",
+            "ThreadRunStepCancelled",
+            "ThreadRunStepCompleted",
+            "ThreadRunStepCreated",
+            "ThreadRunStepDelta",
+            "ThreadRunStepExpired",
+            "ThreadRunStepFailed",
+            "ThreadRunStepInProgress",
+            "UnknownEvent",
+            "parse_event",
+        ),
+        "._flow": (
+            "Effect",
+            "Failure",
+            "Flow",
+            "Outcome",
+            "Response",
+            "Send",
+            "Sleep",
+            "send_with_retries",
+        ),
+        "._headers": ("Headers",),
+        "._pagination": ("next_page_request",),
+        "._request": (
+            "Request",
+            "ResultKind",
+        ),
+        "._response": ("parse_response",),
+        "._retry": (
+            "RetryDecision",
+            "RetryPolicy",
+        ),
+        "._sse": (
+            "ServerSentEvent",
+            "SSEDecoder",
+        ),
+        "._status": (
+            "BodyBuffer",
+            "status_error",
+        ),
+        "._stream_decoder": ("AssistantStreamDecoder",),
+        "._types": (
+            "NOT_GIVEN",
+            "NotGiven",
+        ),
+        "._version": ("__version__",),
+    },
+)

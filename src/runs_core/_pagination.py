@@ -8,13 +8,15 @@ the first request used ``after`` (or no cursor), and ``before=first_id`` when it
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import attrs
 
 from ._request import Request
-from .models.pagination import CursorPage
+
+if TYPE_CHECKING:
+    from .models.pagination import CursorPage
 
 __all__ = ["CursorPage", "next_page_request"]
 

@@ -23,9 +23,14 @@ from ._errors import (
 from ._headers import Headers
 from ._request import Request
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "BodyBuffer", "status_error"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_TRAILING_BYTES", "BodyBuffer", "status_error"]
 
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+"""Default bound on a buffered (non-stream) response body."""
+DEFAULT_MAX_TRAILING_BYTES = 64 * 1024
+"""Default bound on the bytes a stream may send after its ``done`` event."""
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     400: BadRequestError,

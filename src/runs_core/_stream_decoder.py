@@ -23,12 +23,12 @@ from collections.abc import Iterator
 from ._errors import LimitExceededError, StreamErrorEvent, StreamIncompleteError
 from ._events import AssistantStreamEvent, parse_event
 from ._sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
+from ._status import DEFAULT_MAX_TRAILING_BYTES
 
 __all__ = ["DEFAULT_MAX_TRAILING_BYTES", "FEED_SLICE", "AssistantStreamDecoder"]
 
 FEED_SLICE = 4096
 
-DEFAULT_MAX_TRAILING_BYTES = 64 * 1024
 
 
 class AssistantStreamDecoder:
