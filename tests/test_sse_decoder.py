@@ -8,12 +8,16 @@ properties (any split of the bytes gives the same events as feeding them at once
 from __future__ import annotations
 
 import sys
+import tracemalloc
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from runs_core import _sse
 from runs_core._errors import LimitExceededError
 from runs_core._sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
@@ -568,3 +572,60 @@ def test_the_limit_raises_exactly_when_the_reference_says_so(
     except LimitExceededError:
         events = None
     assert events == expected
+
+
+# --- the long-line path: lines pending across chunks past _LONG_LINE characters ---------
+# Real long lines (a message.completed with a run's whole text) are megabytes; lowering
+# the threshold to 1 sends every multi-chunk line of the random streams down that path.
+
+
+def long_lines_everywhere() -> Any:
+    return mock.patch.object(_sse, "_LONG_LINE", 1)
+
+
+@settings(max_examples=500)
+@given(stream=sse_bytes, points=cuts)
+def test_long_line_path_matches_the_reference(stream: bytes, points: list[int]) -> None:
+    with long_lines_everywhere():
+        check_against_reference(stream, split_at(stream, points))
+
+
+@given(stream=sse_bytes)
+def test_long_line_path_byte_by_byte(stream: bytes) -> None:
+    with long_lines_everywhere():
+        check_against_reference(stream, [stream[i : i + 1] for i in range(len(stream))])
+
+
+@given(stream=sse_bytes, points=cuts, limit=st.integers(min_value=1, max_value=30))
+def test_long_line_path_enforces_the_limit_like_the_reference(
+    stream: bytes, points: list[int], limit: int
+) -> None:
+    stream += b"\n"
+    try:
+        expected: list[Ev] | None = Reference(stream, max_size=limit).events
+    except LimitExceededError:
+        expected = None
+    try:
+        with long_lines_everywhere():
+            events: list[Ev] | None = decode(split_at(stream, points), max_event_size=limit)[0]
+    except LimitExceededError:
+        events = None
+    assert events == expected
+
+
+def test_a_multi_megabyte_data_line_decodes_with_two_copies_at_most() -> None:
+    value = "x" * 3_000_000
+    body = f"event: big\ndata: {value}\n\n".encode()
+    decoder = SSEDecoder()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        events: list[Ev] = []
+        for start in range(0, len(body), 65536):
+            events += decoder.feed(body[start : start + 65536])
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert [(e.event, len(e.data)) for e in events] == [("big", 3_000_000)]
+    assert peak < 2.5 * len(value), peak  # pieces + the joined value, not three copies

@@ -61,6 +61,9 @@ _NONES = repeat(None)
 # Below this many lines in a chunk the set-up of the bulk path costs more than it saves
 # (measured with benchmarks/bench_decoders.py at 256-byte chunks).
 _BULK_MIN_LINES = 12
+_LONG_LINE = 64 * 1024
+"""A pending line this long is finished by joining its pieces once, without another copy
+(see ``SSEDecoder._finish_long_line``)."""
 
 
 class SSEDecoder:
@@ -211,9 +214,60 @@ class SSEDecoder:
             if self._tail_len > self._max:
                 self._fail(f"a line is longer than max_event_size={self._max} characters")
             return []
+        events: list[ServerSentEvent] = []
         if self._tail:
-            self._tail.append(text)
-            text = "".join(self._tail)
+            if self._tail_len >= _LONG_LINE:
+                cut = text.index("\n")
+                events = self._finish_long_line(text[:cut])
+                text = text[cut + 1 :]
+                if not text:
+                    return events
+                if "\n" not in text:
+                    self._tail = [text]
+                    self._tail_len = len(text)
+                    if self._tail_len > self._max:
+                        self._fail(f"a line is longer than max_event_size={self._max} characters")
+                    return events
+            else:
+                self._tail.append(text)
+                text = "".join(self._tail)
+        if events:
+            return events + self._split_lines(text)
+        return self._split_lines(text)
+
+    def _finish_long_line(self, last: str) -> list[ServerSentEvent]:
+        """Complete the long pending line with ``last`` and handle it.
+
+        A big event (a ``thread.message.completed`` carries the whole text of the run)
+        arrives as many chunks of one line. Joining those pieces with the rest of the
+        chunk and then splitting would hold three copies of it at once; here a ``data``
+        line's prefix is cut from the first piece and the pieces are joined straight into
+        the value, so at most two copies (pieces and value) ever exist.
+        """
+        pieces = self._tail
+        if self._tail_len + len(last) > self._max:
+            self._fail(f"a line is longer than max_event_size={self._max} characters")
+        pieces.append(last)
+        self._tail = []
+        self._tail_len = 0
+        while len(pieces) > 1 and len(pieces[0]) < 6:
+            pieces[0:2] = [pieces[0] + pieces[1]]
+        first = pieces[0]
+        if first.startswith("data:"):
+            pieces[0] = first[6:] if first.startswith("data: ") else first[5:]
+            value = "".join(pieces)
+            pieces.clear()
+            self._fields_pending = True
+            self._data.append(value)
+            self._data_len += len(value) + 1
+            if self._data_len > self._max + 1:
+                self._data_too_long()
+            return []
+        line = "".join(pieces)
+        pieces.clear()
+        return self._lines([line])
+
+    def _split_lines(self, text: str) -> list[ServerSentEvent]:
         lines = text.split("\n")
         partial = lines.pop()
         self._tail = [partial] if partial else []
