@@ -345,3 +345,12 @@ def test_client_event_size_limit_applies_to_its_streams(
             await client.close()
 
     run_scenario(transport, scenario)
+
+
+def test_a_misspelt_client_option_is_refused() -> None:
+    from runs_adapters import AsyncClient, Client
+
+    with pytest.raises(TypeError, match="api_kye"):
+        Client(api_kye="k")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="max_retry"):
+        AsyncClient(api_key="k", max_retry=1)  # type: ignore[call-arg]

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
 
 import attrs
 
@@ -44,43 +44,56 @@ if TYPE_CHECKING:
     from runs_core._stream_decoder import AssistantStreamDecoder
     from runs_core.models import Run
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = ["AsyncClient", "Client", "ClientOptions"]
 
 _PAGES = (ResultKind.RUN_PAGE, ResultKind.RUN_STEP_PAGE)
 
 
+class ClientOptions(TypedDict, total=False):
+    """Keyword arguments shared by :class:`Client` and :class:`AsyncClient`.
+
+    ``api_key``, ``base_url``, ``organization`` and ``project`` default to the
+    ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID``
+    environment variables; ``timeout`` (seconds, default 600) bounds connecting and each
+    read; ``max_retries`` defaults to 2. The ``max_*`` limits bound what a server can make
+    the client hold: a buffered body (32 MiB), one stream event (16 Mi characters) and the
+    bytes read after a stream's ``done`` (64 KiB).
+    """
+
+    api_key: str | None
+    base_url: str | None
+    organization: str | None
+    project: str | None
+    timeout: float | NotGiven | None
+    max_retries: int | None
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, object] | None
+    max_body_bytes: int
+    max_event_size: int
+    max_trailing_bytes: int
+
+
 class _ClientSettings:
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        base_url: str | None,
-        organization: str | None,
-        project: str | None,
-        timeout: float | NotGiven | None,
-        max_retries: int | None,
-        default_headers: Mapping[str, str] | None,
-        default_query: Mapping[str, object] | None,
-        max_body_bytes: int,
-        max_event_size: int,
-        max_trailing_bytes: int,
-    ) -> None:
+    def __init__(self, **options: Unpack[ClientOptions]) -> None:
+        unknown = sorted(set(options) - ClientOptions.__optional_keys__)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {unknown}")
         configure_from_env(os.environ.get(LOG_ENV_VAR))
         self.config = ClientConfig.from_env(
             os.environ,
-            api_key=api_key,
-            base_url=base_url,
-            organization=organization,
-            project=project,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
+            api_key=options.get("api_key"),
+            base_url=options.get("base_url"),
+            organization=options.get("organization"),
+            project=options.get("project"),
+            timeout=options.get("timeout", NOT_GIVEN),
+            max_retries=options.get("max_retries"),
+            default_headers=options.get("default_headers"),
+            default_query=options.get("default_query"),
         )
         self.builder = RequestBuilder(self.config)
-        self.max_body_bytes = max_body_bytes
-        self.max_event_size = max_event_size
-        self.max_trailing_bytes = max_trailing_bytes
+        self.max_body_bytes = options.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
+        self.max_event_size = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
+        self.max_trailing_bytes = options.get("max_trailing_bytes", DEFAULT_MAX_TRAILING_BYTES)
 
     @property
     def base_url(self) -> str:
@@ -145,29 +158,11 @@ class Client(_ClientSettings):
     instance; by default ``RUNS_TRANSPORT`` or httpx."""
 
     def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        timeout: float | NotGiven | None = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        transport: str | SyncTransport | None = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
-        max_trailing_bytes: int = DEFAULT_MAX_TRAILING_BYTES,
+        self, *, transport: str | SyncTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        super().__init__(
-            api_key=api_key, base_url=base_url, organization=organization, project=project,
-            timeout=timeout, max_retries=max_retries, default_headers=default_headers,
-            default_query=default_query, max_body_bytes=max_body_bytes,
-            max_event_size=max_event_size, max_trailing_bytes=max_trailing_bytes,
-        )  # fmt: skip
+        super().__init__(**options)
         self.transport = sync_transport(transport, os.environ.get(ENV_VAR))
-        self._driver = SyncDriver(self.transport, max_body_bytes=max_body_bytes)
+        self._driver = SyncDriver(self.transport, max_body_bytes=self.max_body_bytes)
         self.runs = Runs(self)
         self.beta = _Namespace(threads=_Namespace(runs=self.runs))
 
@@ -228,29 +223,11 @@ class AsyncClient(_ClientSettings):
     ``"aiohttp"``, ``"trio"``) or an instance; by default ``RUNS_TRANSPORT`` or httpx."""
 
     def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        timeout: float | NotGiven | None = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        transport: str | AsyncTransport | None = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
-        max_trailing_bytes: int = DEFAULT_MAX_TRAILING_BYTES,
+        self, *, transport: str | AsyncTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        super().__init__(
-            api_key=api_key, base_url=base_url, organization=organization, project=project,
-            timeout=timeout, max_retries=max_retries, default_headers=default_headers,
-            default_query=default_query, max_body_bytes=max_body_bytes,
-            max_event_size=max_event_size, max_trailing_bytes=max_trailing_bytes,
-        )  # fmt: skip
+        super().__init__(**options)
         self.transport = async_transport(transport, os.environ.get(ENV_VAR))
-        self._driver = AsyncDriver(self.transport, max_body_bytes=max_body_bytes)
+        self._driver = AsyncDriver(self.transport, max_body_bytes=self.max_body_bytes)
         self.runs = AsyncRuns(self)
         self.beta = _Namespace(threads=_Namespace(runs=self.runs))
 
