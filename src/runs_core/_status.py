@@ -23,9 +23,7 @@ from ._errors import (
 from ._headers import Headers
 from ._request import Request
 
-__all__ = [
-    "DEFAULT_MAX_BODY_BYTES",
-    "DEFAULT_MAX_TRAILING_BYTES", "BodyBuffer", "status_error"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_TRAILING_BYTES", "BodyBuffer", "status_error"]
 
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 """Default bound on a buffered (non-stream) response body."""

@@ -30,7 +30,6 @@ __all__ = ["DEFAULT_MAX_TRAILING_BYTES", "FEED_SLICE", "AssistantStreamDecoder"]
 FEED_SLICE = 4096
 
 
-
 class AssistantStreamDecoder:
     """Incremental decoder of one Assistants event stream (``feed`` / ``end``)."""
 
