@@ -166,7 +166,10 @@ def _bench(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="runs", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="runs",
+        description="runs: the Assistants Runs API client, its emulator and benchmarks.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for command, helptext in (
         ("demo", "stream a tool-calling run against the embedded emulator (no key needed)"),
