@@ -13,7 +13,6 @@ from .server import DEFAULT_POLL_AFTER_MS, DEFAULT_STEP_MS, EmulatorServer
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="runs emulator",
-        prog="emulator",
         description="Serve a local emulation of the Assistants Runs API.",
     )
     parser.add_argument("--host", default="127.0.0.1")
