@@ -354,3 +354,26 @@ def test_a_misspelt_client_option_is_refused() -> None:
         Client(api_kye="k")  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="max_retry"):
         AsyncClient(api_key="k", max_retry=1)  # type: ignore[call-arg]
+
+
+def test_an_error_event_raises_with_its_payload_not_a_connection_error(
+    emulator: EmulatorThread, transport: tuple[str, str]
+) -> None:
+    async def scenario() -> None:
+        client = make_client(transport, emulator.base_url)
+        seen: list[str] = []
+        try:
+            stream = await client.runs.create(
+                _thread(), assistant_id="asst_text", stream=True,
+                **_fault("error-event;error-after-events=4"),
+            )  # fmt: skip
+            with pytest.raises(runs_core.StreamErrorEvent) as caught:
+                async for event in stream:
+                    seen.append(event.event)
+            assert len(seen) == 4
+            assert caught.value.error["code"] == "server_error"
+            assert caught.value.request_id == stream.request_id
+        finally:
+            await client.close()
+
+    run_scenario(transport, scenario)

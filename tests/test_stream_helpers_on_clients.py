@@ -45,3 +45,29 @@ def test_async_helpers_stream_text(emulator: EmulatorThread, transport: str) -> 
 
     text = trio.run(scenario) if transport == "trio" else asyncio.run(scenario())
     assert text.startswith("Hello")
+
+
+@pytest.mark.parametrize("transport", ["httpx", "requests"])
+def test_an_error_event_reaches_on_exception_and_until_done_raises(
+    emulator: EmulatorThread, transport: str
+) -> None:
+    from runs_adapters import AssistantEventHandler
+    from runs_core import StreamErrorEvent
+
+    class Recorder(AssistantEventHandler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.errors: list[Exception] = []
+
+        def on_exception(self, exception: Exception) -> None:
+            self.errors.append(exception)
+
+    handler = Recorder()
+    fault = {"X-Emulator-Fault": "error-event;error-after-events=3"}
+    client = Client(api_key="k", base_url=emulator.base_url, transport=transport)
+    manager = client.runs.stream(
+        thread_id="t_err", assistant_id="asst_text", event_handler=handler, extra_headers=fault
+    )
+    with client, manager as stream, pytest.raises(StreamErrorEvent):
+        stream.until_done()
+    assert len(handler.errors) == 1 and isinstance(handler.errors[0], StreamErrorEvent)

@@ -20,6 +20,7 @@ _INTS = {
     "drop-after-events": "drop_after_events",
     "stall-after-events": "stall_after_events",
     "malformed-after-events": "malformed_after_events",
+    "error-after-events": "error_after_events",
     "drip": "drip",
 }
 _FLOATS = {"stall": "stall", "drip-delay-ms": "drip_delay_ms"}
@@ -31,6 +32,7 @@ _STRINGS = {
 }
 _FLAGS = {
     "malformed-sse": "malformed_sse",
+    "error-event": "error_event",
     "malformed-json": "malformed_json",
     "no-done": "no_done",
     "drop-response": "drop_response",
@@ -51,6 +53,8 @@ class Fault:
     stall_after_events: int = 0
     malformed_sse: bool = False
     malformed_after_events: int = 1
+    error_event: bool = False
+    error_after_events: int = 1
     malformed_json: bool = False
     no_done: bool = False
     drip: int | None = None

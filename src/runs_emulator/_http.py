@@ -31,6 +31,10 @@ READ_SIZE = 65536
 BATCH_BYTES = 256 * 1024
 MALFORMED_JSON = b'{"object": "thread.run", "id": <<this is not JSON>>'
 MALFORMED_EVENT = b'event: thread.message.delta\ndata: {"id": "msg_broken", <<garbage\n\n'
+ERROR_EVENT = (
+    b'event: error\ndata: {"code": "server_error", "message": "The server had an error '
+    b'while processing your request.", "param": null, "type": "server_error"}\n\n'
+)
 
 
 class _Close(Exception):
@@ -240,6 +244,7 @@ def _needs_events(fault: Fault) -> bool:
         or fault.stall is not None
         or fault.malformed_sse
         or fault.no_done
+        or fault.error_event
     )
 
 
@@ -263,6 +268,10 @@ class _EventFaults:
         if fault.malformed_sse and not self.corrupted and count >= fault.malformed_after_events:
             self.corrupted = True
             await self.writer.write(MALFORMED_EVENT)
+        if fault.error_event and count >= fault.error_after_events:
+            # As the real API does: an error event, then the stream stops (no done).
+            await self.writer.write(ERROR_EVENT)
+            raise Dropped
 
     async def write(self, event: bytes) -> None:
         if self.fault.no_done and event == DONE:
