@@ -218,7 +218,10 @@ class Driver:
             "type": "function",
             "function": {"name": name, "arguments": "", "output": None},
         }
-        step = self._new_step("tool_calls", {"type": "tool_calls", "tool_calls": [call]})
+        # As the real API streams it: the step is created with no tool calls, and the call
+        # first appears in the step's first delta.
+        step = self._new_step("tool_calls", {"type": "tool_calls", "tool_calls": []})
+        step.details["tool_calls"].append(call)
         head = {
             "index": 0,
             "id": call_id,
@@ -291,7 +294,10 @@ class Driver:
             "type": "code_interpreter",
             "code_interpreter": {"input": "", "outputs": []},
         }
-        step = self._new_step("tool_calls", {"type": "tool_calls", "tool_calls": [call]})
+        # As the real API streams it: the step is created with no tool calls, and the call
+        # first appears in the step's first delta.
+        step = self._new_step("tool_calls", {"type": "tool_calls", "tool_calls": []})
+        step.details["tool_calls"].append(call)
         self._step_delta(
             step,
             {
