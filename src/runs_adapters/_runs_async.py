@@ -291,12 +291,17 @@ class AsyncRuns(_Resource):
         run_id: str,
         thread_id: str,
         event_handler: AsyncAssistantEventHandler | None = None,
+        continue_from: AsyncAssistantEventHandler | None = None,
         extra_headers: Headers_ = None,
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncAssistantStreamManager[Any]:
-        """Submit tool outputs and stream the rest of the run through ``event_handler``."""
+        """Submit tool outputs and stream the rest of the run through ``event_handler``.
+
+        ``continue_from`` (the handler of the run's previous stream) makes the new handler
+        keep that stream's snapshots: its steps and messages, and tool calls already done.
+        """
         from .event_handler import AsyncAssistantStreamManager
 
         return AsyncAssistantStreamManager(
@@ -306,6 +311,7 @@ class AsyncRuns(_Resource):
                 timeout=timeout,
             ),
             event_handler=event_handler,
+            continue_from=continue_from,
         )  # fmt: skip
 
     # -- polling helpers ----------------------------------------------------------------
