@@ -135,3 +135,19 @@ def test_chunking_never_changes_the_typed_events(cuts: list[int]) -> None:
     assert _names(pieces) == _names(whole)
     deltas = [e for e in pieces if isinstance(e, ThreadMessageDelta)]
     assert deltas == [e for e in whole if isinstance(e, ThreadMessageDelta)]
+
+
+def test_text_pieces_are_the_text_fragments_of_a_message_delta_only() -> None:
+    from runs_core import parse_event, text_pieces
+
+    delta = parse_event(
+        "thread.message.delta",
+        '{"id":"m","object":"thread.message.delta","delta":{"content":['
+        '{"index":0,"type":"text","text":{"value":"Hel"}},'
+        '{"index":1,"type":"refusal","refusal":"no"},'
+        '{"index":2,"type":"text","text":{"annotations":[]}},'
+        '{"index":3,"type":"text","text":{"value":"lo"}}]}}',
+    )
+    assert text_pieces(delta) == ["Hel", "lo"]
+    (done,) = AssistantStreamDecoder().feed(DONE)
+    assert text_pieces(done) == []

@@ -19,7 +19,7 @@ from runs_core._dispatch import (
     HandlerDispatch,
     failure_callbacks,
 )
-from runs_core._events import AssistantStreamEvent, DoneEvent, ThreadMessageDelta
+from runs_core._events import AssistantStreamEvent, DoneEvent, ThreadMessageDelta, text_pieces
 from runs_core.models import (
     ImageFile,
     Message,
@@ -58,16 +58,6 @@ class AsyncEventStream(Protocol):
     """What an async manager opens; closed with ``aclose()`` or ``close()`` (awaited)."""
 
     def __aiter__(self) -> AsyncIterator[AssistantStreamEvent]: ...
-
-
-def _text_pieces(event: AssistantStreamEvent) -> list[str]:
-    if not isinstance(event, ThreadMessageDelta):
-        return []
-    return [
-        part.text.value  # type: ignore[union-attr]
-        for part in event.data.delta.content or ()
-        if part.type == "text" and part.text is not None and part.text.value  # type: ignore[union-attr]
-    ]
 
 
 class _HandlerState:
@@ -193,7 +183,7 @@ class AssistantEventHandler(_HandlerState):
     def _text_deltas(self) -> Iterator[str]:
         for event in self:
             if isinstance(event, ThreadMessageDelta):
-                yield from _text_pieces(event)
+                yield from text_pieces(event)
 
     def _events(self) -> Iterator[AssistantStreamEvent]:
         stream = self._stream
@@ -330,7 +320,7 @@ class AsyncAssistantEventHandler(_HandlerState):
     async def _text_deltas(self) -> AsyncIterator[str]:
         async for event in self:
             if isinstance(event, ThreadMessageDelta):
-                for piece in _text_pieces(event):
+                for piece in text_pieces(event):
                     yield piece
 
     async def _events(self) -> AsyncIterator[AssistantStreamEvent]:

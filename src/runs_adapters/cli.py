@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from runs_core import RunsError
-from runs_core._events import AssistantStreamEvent, ThreadMessageDelta
+from runs_core._events import AssistantStreamEvent, text_pieces
 from runs_core.models import Run
 
 from ._select import ASYNC_TRANSPORTS, SYNC_TRANSPORTS
@@ -56,16 +56,14 @@ class _Printer:
     def on_event(self, event: AssistantStreamEvent) -> None:
         self.events += 1
         name = event.event
-        if isinstance(event, ThreadMessageDelta):
-            for part in event.data.delta.content or []:
-                text = getattr(getattr(part, "text", None), "value", None)
-                if text:
-                    if not self.in_text:
-                        self.out.write("assistant> ")
-                        self.in_text = True
-                    self.deltas += 1
-                    self.out.write(text)
-                    self.out.flush()
+        pieces = text_pieces(event)
+        if pieces:
+            if not self.in_text:
+                self.out.write("assistant> ")
+                self.in_text = True
+            self.deltas += len(pieces)
+            self.out.write("".join(pieces))
+            self.out.flush()
         elif name == "thread.message.completed" and self.in_text:
             self.out.write("\n")
             self.in_text = False

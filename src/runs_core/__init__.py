@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         ThreadRunStepInProgress,
         UnknownEvent,
         parse_event,
+        text_pieces,
     )
     from ._flow import Effect, Failure, Flow, Outcome, Response, Send, Sleep, send_with_retries
     from ._headers import Headers
@@ -161,6 +162,7 @@ __all__ = [
     "parse_response",
     "send_with_retries",
     "status_error",
+    "text_pieces",
 ]
 
 __getattr__ = lazy_exports(
@@ -234,6 +236,7 @@ __getattr__ = lazy_exports(
             "ThreadRunStepInProgress",
             "UnknownEvent",
             "parse_event",
+            "text_pieces",
         ),
         "._flow": (
             "Effect",

@@ -28,6 +28,7 @@ from .models import (
     RunsModel,
     RunStep,
     RunStepDeltaEvent,
+    TextDeltaBlock,
     Thread,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "ThreadRunStepInProgress",
     "UnknownEvent",
     "parse_event",
+    "text_pieces",
 ]
 
 
@@ -364,3 +366,15 @@ def _decode_error(exc: ValidationError, event: str, data: str) -> StreamEventDec
     return StreamEventDecodeError(
         f"event data does not fit {model}: {shown}{more}", event=event, data=data
     )
+
+
+def text_pieces(event: AssistantStreamEvent) -> list[str]:
+    """The text fragments a ``thread.message.delta`` carries, in order; ``[]`` for any
+    other event. What ``text_deltas`` yields and what a terminal prints."""
+    if event.__class__ is not ThreadMessageDelta:
+        return []
+    return [
+        part.text.value
+        for part in event.data.delta.content or ()
+        if isinstance(part, TextDeltaBlock) and part.text is not None and part.text.value
+    ]
