@@ -144,6 +144,22 @@ class _ClientSettings:
             now=time.time, monotonic=time.monotonic, jitter=random.random,
         )  # fmt: skip
 
+    def _shape(self, request: Request, result: Any) -> Any:
+        """Wrap a parsed list page in this client's page type; other results as they are."""
+        raise NotImplementedError
+
+    def raw_response(
+        self, request: Request, response: Response, stream: object | None
+    ) -> RawResponse[Any]:
+        """What ``with_raw_response`` returns: ``parse()`` gives the stream, if one was
+        opened, or the shaped result, parsed on first call."""
+        if stream is not None:
+            return RawResponse(request, response.status, response.headers, None, lambda: stream)
+        return RawResponse(
+            request, response.status, response.headers, response.body,
+            lambda: self._shape(request, self.parse(request, response)),
+        )  # fmt: skip
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
@@ -180,17 +196,12 @@ class Client(_ClientSettings):
 
     def execute_raw(self, request: Request) -> RawResponse[Any]:
         response, opened = self._driver.run(self.flow(request))
-        if opened is not None:
-            stream = Stream(opened, request, decoder=self.new_decoder())
-            return RawResponse(request, response.status, response.headers, None, lambda: stream)
-        return RawResponse(
-            request, response.status, response.headers, response.body,
-            lambda: self._shape(request, self.parse(request, response)),
-        )  # fmt: skip
+        stream = None if opened is None else Stream(opened, request, decoder=self.new_decoder())
+        return self.raw_response(request, response, stream)
 
     def execute_streaming(self, request: Request) -> ResponseContextManager:
         def open_response() -> StreamedResponse:
-            lazy = request if request.stream else _keep_open(request)
+            lazy = _keep_open(request)
             _, opened = self._driver.run(self.flow(lazy))
             assert opened is not None
             return StreamedResponse(request, opened, self.max_body_bytes, self.new_decoder)
@@ -255,17 +266,14 @@ class AsyncClient(_ClientSettings):
 
     async def execute_raw(self, request: Request) -> RawResponse[Any]:
         response, opened = await self._driver.run(self.flow(request))
-        if opened is not None:
-            stream = AsyncStream(opened, request, decoder=self.new_decoder())
-            return RawResponse(request, response.status, response.headers, None, lambda: stream)
-        return RawResponse(
-            request, response.status, response.headers, response.body,
-            lambda: self._shape(request, self.parse(request, response)),
-        )  # fmt: skip
+        stream = (
+            None if opened is None else AsyncStream(opened, request, decoder=self.new_decoder())
+        )
+        return self.raw_response(request, response, stream)
 
     def execute_streaming(self, request: Request) -> AsyncResponseContextManager:
         async def open_response() -> AsyncStreamedResponse:
-            lazy = request if request.stream else _keep_open(request)
+            lazy = _keep_open(request)
             _, opened = await self._driver.run(self.flow(lazy))
             assert opened is not None
             return AsyncStreamedResponse(request, opened, self.max_body_bytes, self.new_decoder)
@@ -298,4 +306,4 @@ class AsyncClient(_ClientSettings):
 def _keep_open(request: Request) -> Request:
     # ``stream=True`` on the descriptor tells the driver to leave a 2xx body unread; the
     # result kind (and so how the body is parsed later) is unchanged.
-    return attrs.evolve(request, stream=True)
+    return request if request.stream else attrs.evolve(request, stream=True)
