@@ -208,31 +208,24 @@ class SSEDecoder:
             text = text.replace("\r\n", "\n")
             if "\r" in text:  # lone CRs are rare: skip the second scan for CRLF streams
                 text = text.replace("\r", "\n")
+        return self._feed_text(text)
+
+    def _feed_text(self, text: str) -> list[ServerSentEvent]:
+        """The events completed by ``text``: decoded, with every line end as LF."""
         if "\n" not in text:
             self._tail.append(text)
             self._tail_len += len(text)
             if self._tail_len > self._max:
                 self._fail(f"a line is longer than max_event_size={self._max} characters")
             return []
-        events: list[ServerSentEvent] = []
         if self._tail:
             if self._tail_len >= _LONG_LINE:
                 cut = text.index("\n")
                 events = self._finish_long_line(text[:cut])
-                text = text[cut + 1 :]
-                if not text:
-                    return events
-                if "\n" not in text:
-                    self._tail = [text]
-                    self._tail_len = len(text)
-                    if self._tail_len > self._max:
-                        self._fail(f"a line is longer than max_event_size={self._max} characters")
-                    return events
-            else:
-                self._tail.append(text)
-                text = "".join(self._tail)
-        if events:
-            return events + self._split_lines(text)
+                rest = text[cut + 1 :]
+                return events + self._feed_text(rest) if rest else events
+            self._tail.append(text)
+            text = "".join(self._tail)
         return self._split_lines(text)
 
     def _finish_long_line(self, last: str) -> list[ServerSentEvent]:
