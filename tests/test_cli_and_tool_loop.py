@@ -125,3 +125,15 @@ def test_raise_policy_raises_with_the_invocation() -> None:
     with pytest.raises(ToolCallError) as caught:
         state.output(invocation, error=ValueError("boom"))
     assert caught.value.invocation is invocation and "boom" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"), [("emulator", "usage: runs emulator"), ("bench", "usage: runs bench")]
+)
+def test_subcommands_dispatch_to_their_own_help(
+    command: str, usage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith(usage)
