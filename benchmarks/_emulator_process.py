@@ -3,6 +3,10 @@
 The emulator runs in its own process so that ``time.process_time()`` in the benchmark
 process is the client's CPU only: the server's work (building and sending the stream)
 is never billed to the library being measured.
+
+Importing this module is the suite's one path setup: ``src/`` (the library, for a checkout
+without an install), this directory (the other benchmark modules) and the repository root
+(``tests._helpers.streams``, the stream generator shared with the tests).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 SRC = ROOT / "src"
-for _path in (str(SRC), str(BENCH_DIR)):
+for _path in (str(ROOT), str(SRC), str(BENCH_DIR)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 

@@ -28,11 +28,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from streams import STREAMS, chunked, event_count  # noqa: E402
+import _emulator_process  # noqa: F401  (puts src/ and the repo root on sys.path)
+
+# isort: split
+from tests._helpers.streams import STREAMS, chunked, event_count
 
 Parser = Callable[[list[bytes]], int]
 

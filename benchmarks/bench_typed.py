@@ -57,7 +57,7 @@ _BASE_URL = "http://bench.invalid/v1"
 
 
 def expected_count(group: str, data: bytes) -> int:
-    """What a correct row of ``group`` returns for a stream made by ``streams.py``."""
+    """What a correct row of ``group`` returns for a stream from ``tests._helpers.streams``."""
     events = data.count(b"\ndata: ")
     if group == "typed":
         return events - 1  # done is consumed, not yielded

@@ -80,9 +80,10 @@ TARGETS = {
 
 
 def run_decoders(cfg: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
+    from tests._helpers.streams import chunked, text_run_stream
+
     import bench_typed  # registers the typed and text_deltas rows
     from bench_decoders import PARSERS, load_parsers, time_parsers
-    from streams import chunked, text_run_stream
 
     data = text_run_stream(cfg["deltas"])
     parsers, skipped = load_parsers()

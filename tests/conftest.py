@@ -1,7 +1,7 @@
 """Shared fixtures: one emulator per session, and a client for every transport.
 
 ``any_client`` is parametrized over all five transports. Sync clients are wrapped by
-:class:`tests._unified.Unified` so one ``async def`` scenario drives sync and async
+:class:`tests._helpers.unified.Unified` so one ``async def`` scenario drives sync and async
 clients alike; scenarios for the trio transport run under trio, the rest under asyncio.
 """
 

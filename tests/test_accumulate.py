@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
 import pytest
 from openai.lib.streaming._deltas import accumulate_delta
+from tests._helpers.streams import text_run_stream
 
 from runs_core import StreamError
 from runs_core._accumulate import (
@@ -42,9 +41,6 @@ from test_event_handlers import (
     step_delta,
     two_step_tool_stream,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from streams import text_run_stream
 
 
 def events(*bodies: bytes) -> list[AssistantStreamEvent]:

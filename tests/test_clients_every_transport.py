@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
-from tests._unified import make_client, run_scenario, sleep
+from tests._helpers.unified import make_client, run_scenario, sleep
 
 import runs_core
 from runs_emulator import EmulatorThread, start_in_thread

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import httpx
+from tests._helpers.emulator import AUTH, parse_sse
 
-from conftest_emulator import AUTH, parse_sse
 from runs_emulator import start_in_thread
 from runs_emulator.cli import main
 

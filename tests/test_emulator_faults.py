@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from tests._helpers.emulator import KEY, client_for, decoded, emulator_thread, parse_sse
 
-from conftest_emulator import KEY, client_for, decoded, emulator_thread, parse_sse
 from runs_emulator import EmulatorThread
 
 FAULT = "X-Emulator-Fault"

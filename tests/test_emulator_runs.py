@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
-from conftest_emulator import (
+from tests._helpers.emulator import (
     AUTH,
     KEY,
     client_for,
@@ -16,6 +15,7 @@ from conftest_emulator import (
     parse_sse,
     wait_for_status,
 )
+
 from runs_emulator import EmulatorThread, start_in_thread
 
 

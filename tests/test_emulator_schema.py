@@ -9,8 +9,7 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
-
-from conftest_emulator import (
+from tests._helpers.emulator import (
     client_for,
     decoded,
     emulator_thread,
@@ -19,6 +18,7 @@ from conftest_emulator import (
     validate_event,
     wait_for_status,
 )
+
 from runs_emulator import ASSISTANTS, EmulatorThread
 
 TERMINAL = {"completed", "failed", "cancelled", "expired", "incomplete"}

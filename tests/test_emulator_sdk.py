@@ -8,8 +8,8 @@ from typing import Any
 
 import openai
 import pytest
+from tests._helpers.emulator import KEY, emulator_thread
 
-from conftest_emulator import KEY, emulator_thread
 from runs_emulator import EmulatorServer, EmulatorThread
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -8,18 +8,18 @@ test states exactly where the two sequences differ (see docs/stream-helpers.md).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import json
-import sys
 import warnings
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import openai
 import pytest
 import trio
+from tests._helpers.streams import text_run_stream, tool_call_stream
 
 from runs_adapters.event_handler import (
     AssistantEventHandler,
@@ -30,11 +30,6 @@ from runs_adapters.event_handler import (
 from runs_core import StreamErrorEvent
 from runs_core._events import AssistantStreamEvent
 from runs_core._stream_decoder import AssistantStreamDecoder
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import contextlib
-
-from streams import text_run_stream, tool_call_stream
 
 # --- stream bytes ----------------------------------------------------------------------
 THREAD, ASSISTANT, RUN = "thread_1", "asst_1", "run_1"

@@ -1,33 +1,28 @@
 """Fuzzing the receive paths (bounded for CI): only the library's own errors escape.
 
-The targets live in ``fuzz/fuzz_decoders.py``, whose command-line run feeds them a
-million inputs (results in ``docs/hardening.md``); here hypothesis feeds them a few
-hundred, both as plain binary (which shrinks well) and through the script's own mutator
-of real streams. The regression tests pin inputs the fuzzer found.
+The targets live in ``tests/_helpers/fuzz.py``; ``fuzz/fuzz_decoders.py``'s command-line
+run feeds them a million inputs (results in ``docs/hardening.md``); here hypothesis feeds
+them a few hundred, both as plain binary (which shrinks well) and through the fuzzer's own
+mutator of real streams. The regression tests pin inputs the fuzzer found.
 """
 
 from __future__ import annotations
 
 import contextlib
 import random
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests._helpers import fuzz
+from tests._helpers.fuzz import Input, target_response, target_sse, target_stream
 
 import runs_core
 from runs_core import AssistantStreamDecoder, Headers, Request, ResultKind, RunsError
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fuzz"))
-
-import fuzz_decoders
-from fuzz_decoders import Input, target_response, target_sse, target_stream
-
 CI = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-CORPUS = fuzz_decoders.seeds()
+CORPUS = fuzz.seeds()
 
 cuts = st.lists(st.integers(min_value=0, max_value=4096), max_size=6).map(tuple)
 sizes = st.sampled_from([1, 64, 4096, 1 << 16])
@@ -69,7 +64,7 @@ def test_parse_response_raises_only_runs_errors_on_random_bytes(
 def test_every_target_raises_only_runs_errors_on_mutated_real_streams(
     rng: random.Random,
 ) -> None:
-    case = fuzz_decoders.generate(rng, CORPUS)
+    case = fuzz.generate(rng, CORPUS)
     _only_runs_errors(target_sse, case)
     _only_runs_errors(target_stream, case)
     _only_runs_errors(target_response, case)
@@ -114,6 +109,6 @@ def test_deeply_nested_success_body_is_a_validation_error() -> None:
 
 
 def test_fuzz_script_reports_no_escapes_for_a_short_run() -> None:
-    summary = fuzz_decoders.run(300, seed=1, track_memory=True, report_every=0)
+    summary = fuzz.run(300, seed=1, track_memory=True, report_every=0)
     assert summary["escaped"] == {}
     assert summary["tracemalloc_peak_bytes"] < 16 * 1024 * 1024

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests._unified import make_client, run_scenario
+from tests._helpers.unified import make_client, run_scenario
 
 import runs_core
 from runs_core._sse import DEFAULT_MAX_EVENT_SIZE

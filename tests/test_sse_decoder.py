@@ -7,24 +7,19 @@ properties (any split of the bytes gives the same events as feeding them at once
 
 from __future__ import annotations
 
-import sys
+import itertools
 import tracemalloc
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests._helpers import streams
 
 from runs_core import _sse
 from runs_core._errors import LimitExceededError
 from runs_core._sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import itertools
-
-import streams
 
 Ev = tuple[str, str, str, int | None]
 

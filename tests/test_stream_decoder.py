@@ -3,12 +3,10 @@ contract's rules for ``done``, ``error``, unknown names and truncation."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests._helpers.streams import text_run_stream, tool_call_stream
 
 from runs_core import (
     AssistantStreamDecoder,
@@ -21,9 +19,6 @@ from runs_core import (
     UnknownEvent,
 )
 from runs_core._stream_decoder import FEED_SLICE
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from streams import text_run_stream, tool_call_stream
 
 DELTA = (
     b'event: thread.message.delta\ndata: {"id":"msg_1","object":"thread.message.delta",'

@@ -7,7 +7,7 @@ then the completion events and ``event: done`` / ``data: [DONE]``. JSON is compa
 the API sends it. Output is deterministic: the same arguments always give the same bytes,
 so results from different benchmark runs are comparable.
 
-API (stable, imported by other benchmarks)::
+API (stable, imported by the benchmarks, the tests and the fuzzer)::
 
     text_run_stream(n_deltas, *, crlf=False) -> bytes
     tool_call_stream(n_deltas, *, crlf=False) -> bytes

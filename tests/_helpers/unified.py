@@ -77,8 +77,14 @@ class _Proxy:
 
 
 def _wrap(value: Any) -> Any:
-    from runs_adapters import Runs, Steps, Stream, SyncCursorPage
-    from runs_adapters._runs_sync import RunsWithRawResponse, StepsWithRawResponse
+    from runs_adapters import (
+        Runs,
+        RunsWithRawResponse,
+        Steps,
+        StepsWithRawResponse,
+        Stream,
+        SyncCursorPage,
+    )
 
     if isinstance(value, Stream | SyncCursorPage):
         return _SyncIterable(value)

@@ -17,7 +17,7 @@ from runs_emulator import EmulatorThread, start_in_thread
 
 SPEC = Path("/work/shared/openapi/runs.yaml")
 if not SPEC.exists():  # pragma: no cover - alternative checkouts keep a copy beside the repo
-    SPEC = Path(__file__).resolve().parents[2] / "shared" / "openapi" / "runs.yaml"
+    SPEC = Path(__file__).resolve().parents[3] / "shared" / "openapi" / "runs.yaml"
 
 KEY = "sk-emulator-test"
 AUTH = {"Authorization": f"Bearer {KEY}"}
