@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests._unified import make_client, run_scenario
+from tests._helpers.unified import make_client, run_scenario
 
 import runs_core
 from runs_adapters import Client
@@ -214,9 +214,10 @@ def test_the_api_key_never_appears_in_logs_reprs_or_errors(
         try:
             errors.extend(await _leaky_calls(client, wrong, _thread()))
             inner = client.client
-            request = inner.builder.create_run("thread_x", assistant_id="asst_text")
-            texts.extend([repr(inner), str(inner), repr(inner.config), repr(request)])
-            texts.append(repr(inner.transport))
+            caller = inner._caller  # the plumbing: settings, configuration, transport
+            request = caller.builder.create_run("thread_x", assistant_id="asst_text")
+            texts.extend([repr(inner), str(inner), repr(caller.settings)])
+            texts.extend([repr(caller.settings.config), repr(request), repr(caller.transport)])
         finally:
             await client.close()
             await wrong.close()

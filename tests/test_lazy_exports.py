@@ -30,6 +30,9 @@ def _declared(package: str) -> tuple[set[str], set[str], set[str]]:
         elif isinstance(node, ast.Assign) and node.targets[0].id == "__getattr__":  # type: ignore[attr-defined]
             mapping = ast.literal_eval(node.value.args[1])  # type: ignore[attr-defined]
             table.update(name for names in mapping.values() for name in names)
+        elif isinstance(node, ast.AnnAssign) and node.target.id == "_EXPORTS":  # type: ignore[attr-defined]
+            mapping = ast.literal_eval(node.value)  # type: ignore[arg-type]
+            table.update(name for names in mapping.values() for name in names)
     return typed, table, listed
 
 

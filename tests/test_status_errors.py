@@ -12,8 +12,10 @@ from runs_core import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    AssistantStreamDecoder,
     AuthenticationError,
     BadRequestError,
+    BodyBuffer,
     ConflictError,
     Headers,
     InternalServerError,
@@ -22,10 +24,17 @@ from runs_core import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    Request,
+    Response,
+    ResultKind,
     RunsError,
+    StreamErrorEvent,
+    StreamEventDecodeError,
+    StreamIncompleteError,
     UnprocessableEntityError,
+    status_class,
+    status_error,
 )
-from runs_core._status import BodyBuffer, status_error
 
 ERROR_BODY = json.dumps(
     {
@@ -162,11 +171,103 @@ def test_invalid_request_is_the_callers_fault_and_a_value_error() -> None:
 
 
 def test_a_validation_error_shows_an_excerpt_of_the_body() -> None:
-    error = APIResponseValidationError(
-        "not JSON", status_code=200, headers=Headers({"x-request-id": "req_9"}), body=b"y" * 300
-    )
+    response = Response(200, Headers({"x-request-id": "req_9"}), b"y" * 300)
+    error = APIResponseValidationError("not JSON", response=response)
     assert str(error) == "not JSON; body starts: '" + "y" * 200 + "... (300 chars)'"
     assert error.request_id == "req_9"
+    assert error.response is response and error.status_code == 200 and error.body == b"y" * 300
+
+
+# -- errors that describe themselves ---------------------------------------------------
+
+STATUS_CLASSES = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+@pytest.mark.parametrize(("status", "cls"), sorted(STATUS_CLASSES.items()))
+def test_each_status_class_declares_its_status_as_a_literal(status: int, cls: type) -> None:
+    import inspect
+    import typing
+
+    annotation = inspect.get_annotations(cls)["status_code"]
+    assert typing.get_origin(annotation) is typing.Literal
+    assert typing.get_args(annotation) == (status,)
+    assert status_class(status) is cls
+
+
+FALLBACKS = [(500, InternalServerError), (503, InternalServerError), (418, APIStatusError)]
+
+
+@pytest.mark.parametrize(("status", "cls"), FALLBACKS)
+def test_statuses_without_a_literal_fall_back_by_range(status: int, cls: type) -> None:
+    assert status_class(status) is cls
+
+
+def test_a_new_literal_status_class_joins_the_table() -> None:
+    # The table is read from the classes' declarations, so it cannot drift from them.
+    from runs_core import _errors
+
+    assert _errors._literal_statuses() == STATUS_CLASSES
+
+
+def test_a_status_error_keeps_its_response_and_request() -> None:
+    request = Request("GET", "https://x/v1/threads/t/runs/r", (), None, False, 1.0, ResultKind.RUN)
+    headers = Headers({"x-request-id": "req_1"})
+    error = status_error(request, 404, headers, ERROR_BODY)
+    assert isinstance(error, NotFoundError)
+    assert error.request is request and error.request_id == "req_1"
+    assert error.response == Response(404, headers, ERROR_BODY)
+    assert (error.status_code, error.headers, error.code) == (404, headers, "not_found")
+
+
+def test_every_api_error_declares_request_request_id_and_body() -> None:
+    for name in ("message", "request", "request_id", "body"):
+        assert name in inspect_annotations(APIError), name
+    for name in ("response", "status_code", "headers"):
+        assert name in inspect_annotations(APIStatusError), name
+        assert name in inspect_annotations(APIResponseValidationError), name
+
+
+def inspect_annotations(cls: type) -> dict[str, object]:
+    import inspect
+
+    return inspect.get_annotations(cls)
+
+
+def test_a_connection_error_seen_after_the_head_gains_the_request_id() -> None:
+    cut = APITimeoutError("Request timed out.")
+    seen = cut.after_head("req_7")
+    assert type(seen) is APITimeoutError and seen.request_id == "req_7"
+    assert seen.message == cut.message and seen.__cause__ is cut and cut.request_id is None
+
+
+def test_a_decoder_given_its_request_names_it_in_every_error() -> None:
+    request = Request("POST", "https://x/v1/threads/t/runs", (), b"{}", True, 1.0,
+                      ResultKind.EVENT_STREAM)  # fmt: skip
+    cases = [
+        (b"event: thread.run.created\ndata: {not json\n\n", StreamEventDecodeError),
+        (b'event: error\ndata: {"message": "boom"}\n\n', StreamErrorEvent),
+        (b"data: " + b"x" * 64 + b"\n\n", LimitExceededError),
+        (b"", StreamIncompleteError),
+    ]
+    for body, cls in cases:
+        decoder = AssistantStreamDecoder(max_event_size=32, request=request, request_id="req_3")
+        with pytest.raises(cls) as caught:
+            decoder.feed(body)
+            decoder.end()
+        assert caught.value.request is request and caught.value.request_id == "req_3", cls
+        bare = AssistantStreamDecoder(max_event_size=32)
+        with pytest.raises(cls) as caught:
+            bare.feed(body)
+            bare.end()
+        assert caught.value.request is None and caught.value.request_id is None, cls
 
 
 # -- BodyBuffer -------------------------------------------------------------------------

@@ -22,15 +22,15 @@ def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_defaults_are_httpx() -> None:
-    assert isinstance(Client(api_key="k").transport, HttpxTransport)
-    assert isinstance(AsyncClient(api_key="k").transport, HttpxAsyncTransport)
+    assert isinstance(Client(api_key="k")._caller.transport, HttpxTransport)
+    assert isinstance(AsyncClient(api_key="k")._caller.transport, HttpxAsyncTransport)
 
 
 @pytest.mark.parametrize(
     ("name", "cls"), [("httpx", HttpxTransport), ("requests", RequestsTransport)]
 )
 def test_sync_by_name(name: str, cls: type) -> None:
-    assert isinstance(Client(api_key="k", transport=name).transport, cls)
+    assert isinstance(Client(api_key="k", transport=name)._caller.transport, cls)
 
 
 @pytest.mark.parametrize(
@@ -38,14 +38,14 @@ def test_sync_by_name(name: str, cls: type) -> None:
     [("httpx", HttpxAsyncTransport), ("aiohttp", AiohttpTransport), ("trio", TrioTransport)],
 )
 def test_async_by_name(name: str, cls: type) -> None:
-    assert isinstance(AsyncClient(api_key="k", transport=name).transport, cls)
+    assert isinstance(AsyncClient(api_key="k", transport=name)._caller.transport, cls)
 
 
 def test_an_instance_wrapping_the_users_own_client_is_used_as_is() -> None:
     own = httpx.Client(timeout=3)
     transport = HttpxTransport(own)
     client = Client(api_key="k", transport=transport)
-    assert client.transport is transport and transport.client is own
+    assert client._caller.transport is transport and transport.client is own
     client.close()
     assert not own.is_closed  # the caller's client stays the caller's
     own.close()
@@ -55,13 +55,13 @@ def test_runs_transport_env_picks_the_first_name_that_fits_each_kind(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("RUNS_TRANSPORT", "requests,aiohttp")
-    assert isinstance(Client(api_key="k").transport, RequestsTransport)
-    assert isinstance(AsyncClient(api_key="k").transport, AiohttpTransport)
+    assert isinstance(Client(api_key="k")._caller.transport, RequestsTransport)
+    assert isinstance(AsyncClient(api_key="k")._caller.transport, AiohttpTransport)
 
 
 def test_an_explicit_choice_beats_the_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RUNS_TRANSPORT", "requests")
-    assert isinstance(Client(api_key="k", transport="httpx").transport, HttpxTransport)
+    assert isinstance(Client(api_key="k", transport="httpx")._caller.transport, HttpxTransport)
 
 
 def test_an_unknown_name_lists_the_choices() -> None:

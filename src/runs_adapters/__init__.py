@@ -1,21 +1,64 @@
-"""Transport adapters and the user-facing clients of runs.
+"""Clients, event handlers, pages, errors and transports for the Assistants runs API.
 
-``Client`` / ``AsyncClient`` give the seed page's API (``client.runs``,
+``Client`` / ``AsyncClient`` give the official SDK's runs API (``client.runs``,
 ``client.runs.steps``, ``client.beta.threads.runs``) on any transport: pick one by name
 (``transport="aiohttp"``), pass your own configured instance, or set ``RUNS_TRANSPORT``.
+Every name a user needs is here, the errors (from :mod:`runs_core`) included, so moving
+from the official SDK is a change of imports.
 
-Exports are lazy (see ``runs_core._lazy``): a name's module is imported on first use.
+Exports are lazy: a name's module is imported on first use, so building a client loads
+neither the response models nor a transport you did not choose.
 """
 
+import importlib
 from typing import TYPE_CHECKING
 
-from runs_core._lazy import lazy_exports
-
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
-    from ._pages import AsyncCursorPage, AsyncPaginator, SyncCursorPage
-    from ._raw import AsyncStreamedResponse, RawResponse, StreamedResponse
-    from ._runs_async import (
+    from runs_core import (
+        NOT_GIVEN,
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        InvalidRequestError,
+        LimitExceededError,
+        NotFoundError,
+        NotGiven,
+        PermissionDeniedError,
+        RateLimitError,
+        RunsError,
+        SSEProtocolError,
+        StreamError,
+        StreamErrorEvent,
+        StreamEventDecodeError,
+        StreamIncompleteError,
+        ToolCallError,
+        UnprocessableEntityError,
+    )
+
+    from ._async._primitives import (
+        AsyncEventStream,
+        AsyncPaginator,
+    )
+    from ._async.client import (
+        AsyncClient,
+    )
+    from ._async.handlers import (
+        AsyncAssistantEventHandler,
+    )
+    from ._async.pages import (
+        AsyncCursorPage,
+    )
+    from ._async.raw import (
+        AsyncResponseContextManager,
+        AsyncStreamedResponse,
+    )
+    from ._async.resources import (
         AsyncRuns,
         AsyncRunsWithRawResponse,
         AsyncRunsWithStreamingResponse,
@@ -23,7 +66,38 @@ if TYPE_CHECKING:
         AsyncStepsWithRawResponse,
         AsyncStepsWithStreamingResponse,
     )
-    from ._runs_sync import (
+    from ._async.stream_manager import (
+        AsyncAssistantStreamManager,
+    )
+    from ._async.streams import (
+        AsyncStream,
+    )
+    from ._responses import (
+        RawResponse,
+    )
+    from ._select import (
+        TransportUnavailableError,
+    )
+    from ._settings import (
+        ClientOptions,
+    )
+    from ._sync._primitives import (
+        EventStream,
+    )
+    from ._sync.client import (
+        Client,
+    )
+    from ._sync.handlers import (
+        AssistantEventHandler,
+    )
+    from ._sync.pages import (
+        SyncCursorPage,
+    )
+    from ._sync.raw import (
+        ResponseContextManager,
+        StreamedResponse,
+    )
+    from ._sync.resources import (
         Runs,
         RunsWithRawResponse,
         RunsWithStreamingResponse,
@@ -31,29 +105,51 @@ if TYPE_CHECKING:
         StepsWithRawResponse,
         StepsWithStreamingResponse,
     )
-    from ._select import TransportUnavailableError
-    from ._streams import AsyncStream, Stream
+    from ._sync.stream_manager import (
+        AssistantStreamManager,
+    )
+    from ._sync.streams import (
+        Stream,
+    )
     from ._transport import (
         AsyncTransport,
         AsyncTransportResponse,
         SyncTransport,
         SyncTransportResponse,
     )
-    from .event_handler import (
-        AssistantEventHandler,
-        AssistantStreamManager,
-        AsyncAssistantEventHandler,
-        AsyncAssistantStreamManager,
+    from .aiohttp_transport import (
+        AiohttpTransport,
+    )
+    from .httpx_async import (
+        HttpxAsyncTransport,
+    )
+    from .httpx_sync import (
+        HttpxTransport,
+    )
+    from .requests_transport import (
+        RequestsTransport,
+    )
+    from .trio_h11 import (
+        TrioTransport,
     )
 
 __all__ = [
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AiohttpTransport",
     "AssistantEventHandler",
     "AssistantStreamManager",
     "AsyncAssistantEventHandler",
     "AsyncAssistantStreamManager",
     "AsyncClient",
     "AsyncCursorPage",
+    "AsyncEventStream",
     "AsyncPaginator",
+    "AsyncResponseContextManager",
     "AsyncRuns",
     "AsyncRunsWithRawResponse",
     "AsyncRunsWithStreamingResponse",
@@ -64,71 +160,135 @@ __all__ = [
     "AsyncStreamedResponse",
     "AsyncTransport",
     "AsyncTransportResponse",
+    "AuthenticationError",
+    "BadRequestError",
     "Client",
+    "ClientOptions",
+    "ConflictError",
+    "EventStream",
+    "HttpxAsyncTransport",
+    "HttpxTransport",
+    "InternalServerError",
+    "InvalidRequestError",
+    "LimitExceededError",
+    "NotFoundError",
+    "NotGiven",
+    "PermissionDeniedError",
+    "RateLimitError",
     "RawResponse",
+    "RequestsTransport",
+    "ResponseContextManager",
     "Runs",
+    "RunsError",
     "RunsWithRawResponse",
     "RunsWithStreamingResponse",
+    "SSEProtocolError",
     "Steps",
     "StepsWithRawResponse",
     "StepsWithStreamingResponse",
     "Stream",
+    "StreamError",
+    "StreamErrorEvent",
+    "StreamEventDecodeError",
+    "StreamIncompleteError",
     "StreamedResponse",
     "SyncCursorPage",
     "SyncTransport",
     "SyncTransportResponse",
+    "ToolCallError",
     "TransportUnavailableError",
+    "TrioTransport",
+    "UnprocessableEntityError",
 ]
 
-__getattr__ = lazy_exports(
-    __name__,
-    {
-        "._client": (
-            "AsyncClient",
-            "Client",
-        ),
-        "._pages": (
-            "AsyncCursorPage",
-            "AsyncPaginator",
-            "SyncCursorPage",
-        ),
-        "._raw": (
-            "AsyncStreamedResponse",
-            "RawResponse",
-            "StreamedResponse",
-        ),
-        "._runs_async": (
-            "AsyncRuns",
-            "AsyncRunsWithRawResponse",
-            "AsyncRunsWithStreamingResponse",
-            "AsyncSteps",
-            "AsyncStepsWithRawResponse",
-            "AsyncStepsWithStreamingResponse",
-        ),
-        "._runs_sync": (
-            "Runs",
-            "RunsWithRawResponse",
-            "RunsWithStreamingResponse",
-            "Steps",
-            "StepsWithRawResponse",
-            "StepsWithStreamingResponse",
-        ),
-        "._select": ("TransportUnavailableError",),
-        "._streams": (
-            "AsyncStream",
-            "Stream",
-        ),
-        "._transport": (
-            "AsyncTransport",
-            "AsyncTransportResponse",
-            "SyncTransport",
-            "SyncTransportResponse",
-        ),
-        ".event_handler": (
-            "AssistantEventHandler",
-            "AssistantStreamManager",
-            "AsyncAssistantEventHandler",
-            "AsyncAssistantStreamManager",
-        ),
-    },
-)
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "._async.client": ("AsyncClient",),
+    "._async.handlers": ("AsyncAssistantEventHandler",),
+    "._async.pages": ("AsyncCursorPage",),
+    "._async._primitives": (
+        "AsyncEventStream",
+        "AsyncPaginator",
+    ),
+    "._async.raw": (
+        "AsyncResponseContextManager",
+        "AsyncStreamedResponse",
+    ),
+    "._async.resources": (
+        "AsyncRuns",
+        "AsyncRunsWithRawResponse",
+        "AsyncRunsWithStreamingResponse",
+        "AsyncSteps",
+        "AsyncStepsWithRawResponse",
+        "AsyncStepsWithStreamingResponse",
+    ),
+    "._async.stream_manager": ("AsyncAssistantStreamManager",),
+    "._async.streams": ("AsyncStream",),
+    "._responses": ("RawResponse",),
+    "._select": ("TransportUnavailableError",),
+    "._settings": ("ClientOptions",),
+    "._sync.client": ("Client",),
+    "._sync.handlers": ("AssistantEventHandler",),
+    "._sync.pages": ("SyncCursorPage",),
+    "._sync._primitives": ("EventStream",),
+    "._sync.raw": (
+        "ResponseContextManager",
+        "StreamedResponse",
+    ),
+    "._sync.resources": (
+        "Runs",
+        "RunsWithRawResponse",
+        "RunsWithStreamingResponse",
+        "Steps",
+        "StepsWithRawResponse",
+        "StepsWithStreamingResponse",
+    ),
+    "._sync.stream_manager": ("AssistantStreamManager",),
+    "._sync.streams": ("Stream",),
+    "._transport": (
+        "AsyncTransport",
+        "AsyncTransportResponse",
+        "SyncTransport",
+        "SyncTransportResponse",
+    ),
+    ".aiohttp_transport": ("AiohttpTransport",),
+    ".httpx_async": ("HttpxAsyncTransport",),
+    ".httpx_sync": ("HttpxTransport",),
+    ".requests_transport": ("RequestsTransport",),
+    ".trio_h11": ("TrioTransport",),
+    "runs_core": (
+        "NOT_GIVEN",
+        "NotGiven",
+        "APIConnectionError",
+        "APIError",
+        "APIResponseValidationError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "InternalServerError",
+        "InvalidRequestError",
+        "LimitExceededError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "RunsError",
+        "SSEProtocolError",
+        "StreamError",
+        "StreamErrorEvent",
+        "StreamEventDecodeError",
+        "StreamIncompleteError",
+        "ToolCallError",
+        "UnprocessableEntityError",
+    ),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    """Import the module of an exported name on first use, then keep the name here."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name], __name__), name)
+    globals()[name] = value
+    return value

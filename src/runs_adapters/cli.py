@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from runs_core import RunsError
-from runs_core._events import AssistantStreamEvent, text_pieces
+from runs_core import AssistantStreamEvent, RunsError, text_pieces
 from runs_core.models import Run
 
 from ._select import ASYNC_TRANSPORTS, SYNC_TRANSPORTS
@@ -96,7 +95,7 @@ def _run_conversation(args: argparse.Namespace, base_url: str, api_key: str, out
     started = time.perf_counter()
     out.write(f"runs: {args.transport} transport, {base_url}, thread {args.thread_id}\n")
     if not is_async:
-        from ._client import Client
+        from ._sync.client import Client
 
         with Client(api_key=api_key, base_url=base_url, transport=name) as client:
             run = client.runs.run_tools(
@@ -104,7 +103,7 @@ def _run_conversation(args: argparse.Namespace, base_url: str, api_key: str, out
                 **params,
             )  # fmt: skip
     else:
-        from ._client import AsyncClient
+        from ._async.client import AsyncClient
 
         async def go() -> Run:
             async with AsyncClient(api_key=api_key, base_url=base_url, transport=name) as client:

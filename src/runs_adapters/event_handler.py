@@ -8,23 +8,20 @@ manager::
         stream.until_done()
 
 All the bookkeeping (snapshots, which callbacks fire, in which order) lives in the core
-(:class:`runs_core._dispatch.HandlerDispatch`); the two handler classes only run its
-callbacks, one loop each. ``docs/stream-helpers.md`` says where the order differs from
-the official SDK and why.
-
-The handlers live in :mod:`runs_adapters._handlers` and the managers in
-:mod:`runs_adapters.stream_manager`; this module is where both are imported from.
+(:class:`runs_core.HandlerDispatch`). ``docs/stream-helpers.md`` says where the order
+differs from the official SDK and why. The same names are exported by
+:mod:`runs_adapters`; this module is where the official SDK keeps them
+(``openai.lib.streaming``), for code that imports them from one place.
 """
 
 from __future__ import annotations
 
-from ._handlers import (
-    AssistantEventHandler,
-    AsyncAssistantEventHandler,
-    AsyncEventStream,
-    EventStream,
-)
-from .stream_manager import AssistantStreamManager, AsyncAssistantStreamManager
+from ._async._primitives import AsyncEventStream
+from ._async.handlers import AsyncAssistantEventHandler
+from ._async.stream_manager import AsyncAssistantStreamManager
+from ._sync._primitives import EventStream
+from ._sync.handlers import AssistantEventHandler
+from ._sync.stream_manager import AssistantStreamManager
 
 __all__ = [
     "AssistantEventHandler",

@@ -1,5 +1,11 @@
 """Sans-I/O core of the runs library: requests, responses, errors, streams, no I/O.
 
+Everything a caller needs is importable from here: request building (``RequestBuilder``),
+parsing (``parse_response``), the stream decoders and their typed events, snapshots
+(``RunAccumulator`` and the ``Change`` records it returns), the call flows (retries,
+polling) with their effects, and every error any of them raises. ``runs_core.models``
+holds the response models.
+
 Exports are lazy (see ``runs_core._lazy``): a name's module is imported on first use.
 """
 
@@ -8,10 +14,42 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._accumulate import RunAccumulator
-    from ._builders import USER_AGENT, RequestBuilder
-    from ._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig
-    from ._dispatch import Callback, HandlerDispatch
+    from ._accumulate import (
+        RunAccumulator,
+    )
+    from ._builders import (
+        USER_AGENT,
+        RequestBuilder,
+    )
+    from ._changes import (
+        Change,
+        ContentPartCreated,
+        ContentPartDeltaApplied,
+        MessageCreated,
+        MessageDeltaApplied,
+        MessageFinished,
+        MessageUpdated,
+        RunStepCreated,
+        RunStepDeltaApplied,
+        RunStepFinished,
+        RunStepUpdated,
+        RunUpdated,
+        ToolCallCreated,
+        ToolCallDeltaApplied,
+    )
+    from ._config import (
+        DEFAULT_BASE_URL,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_TIMEOUT,
+        ClientConfig,
+    )
+    from ._dispatch import (
+        SNAPSHOT_CALLBACKS,
+        TEXT_DELTA_CALLBACKS,
+        Callback,
+        HandlerDispatch,
+        failure_callbacks,
+    )
     from ._errors import (
         APIConnectionError,
         APIError,
@@ -34,6 +72,7 @@ if TYPE_CHECKING:
         StreamEventDecodeError,
         StreamIncompleteError,
         UnprocessableEntityError,
+        status_class,
     )
     from ._events import (
         EVENT_TYPES,
@@ -67,24 +106,86 @@ if TYPE_CHECKING:
         parse_event,
         text_pieces,
     )
-    from ._flow import Effect, Failure, Flow, Outcome, Response, Send, Sleep, send_with_retries
-    from ._headers import Headers
-    from ._pagination import next_page_request
-    from ._request import Request, ResultKind
-    from ._response import parse_response
-    from ._retry import RetryDecision, RetryPolicy
-    from ._sse import ServerSentEvent, SSEDecoder
-    from ._status import BodyBuffer, status_error
-    from ._stream_decoder import AssistantStreamDecoder
-    from ._types import NOT_GIVEN, NotGiven
-    from ._version import __version__
+    from ._flow import (
+        Effect,
+        Failure,
+        Flow,
+        Outcome,
+        Send,
+        Sleep,
+        send_with_retries,
+    )
+    from ._headers import (
+        Headers,
+    )
+    from ._log import (
+        LOG_ENV_VAR,
+        configure_logging,
+        log_exchange,
+    )
+    from ._pagination import (
+        next_page_request,
+    )
+    from ._params import (
+        RequestOptions,
+        RunCreateParams,
+        SubmitToolOutputsParams,
+    )
+    from ._polling import (
+        send_and_poll,
+    )
+    from ._request import (
+        Request,
+        Response,
+        ResultKind,
+    )
+    from ._response import (
+        parse_response,
+    )
+    from ._retry import (
+        RetryDecision,
+        RetryPolicy,
+    )
+    from ._sse import (
+        DEFAULT_MAX_EVENT_SIZE,
+        ServerSentEvent,
+        SSEDecoder,
+    )
+    from ._status import (
+        DEFAULT_MAX_BODY_BYTES,
+        DEFAULT_MAX_TRAILING_BYTES,
+        BodyBuffer,
+        status_error,
+    )
+    from ._stream_decoder import (
+        AssistantStreamDecoder,
+    )
+    from ._tool_loop import (
+        OnError,
+        ToolCallError,
+        ToolInvocation,
+        ToolLoopState,
+    )
+    from ._types import (
+        NOT_GIVEN,
+        NotGiven,
+    )
+    from ._version import (
+        __version__,
+    )
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_EVENT_SIZE",
     "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MAX_TRAILING_BYTES",
     "DEFAULT_TIMEOUT",
     "EVENT_TYPES",
+    "LOG_ENV_VAR",
     "NOT_GIVEN",
+    "SNAPSHOT_CALLBACKS",
+    "TEXT_DELTA_CALLBACKS",
     "USER_AGENT",
     "APIConnectionError",
     "APIError",
@@ -97,8 +198,11 @@ __all__ = [
     "BadRequestError",
     "BodyBuffer",
     "Callback",
+    "Change",
     "ClientConfig",
     "ConflictError",
+    "ContentPartCreated",
+    "ContentPartDeltaApplied",
     "DoneEvent",
     "Effect",
     "ErrorEvent",
@@ -109,18 +213,30 @@ __all__ = [
     "InternalServerError",
     "InvalidRequestError",
     "LimitExceededError",
+    "MessageCreated",
+    "MessageDeltaApplied",
+    "MessageFinished",
+    "MessageUpdated",
     "NotFoundError",
     "NotGiven",
+    "OnError",
     "Outcome",
     "PermissionDeniedError",
     "RateLimitError",
     "Request",
     "RequestBuilder",
+    "RequestOptions",
     "Response",
     "ResultKind",
     "RetryDecision",
     "RetryPolicy",
     "RunAccumulator",
+    "RunCreateParams",
+    "RunStepCreated",
+    "RunStepDeltaApplied",
+    "RunStepFinished",
+    "RunStepUpdated",
+    "RunUpdated",
     "RunsError",
     "SSEDecoder",
     "SSEProtocolError",
@@ -131,6 +247,7 @@ __all__ = [
     "StreamErrorEvent",
     "StreamEventDecodeError",
     "StreamIncompleteError",
+    "SubmitToolOutputsParams",
     "ThreadCreated",
     "ThreadMessageCompleted",
     "ThreadMessageCreated",
@@ -154,13 +271,23 @@ __all__ = [
     "ThreadRunStepExpired",
     "ThreadRunStepFailed",
     "ThreadRunStepInProgress",
+    "ToolCallCreated",
+    "ToolCallDeltaApplied",
+    "ToolCallError",
+    "ToolInvocation",
+    "ToolLoopState",
     "UnknownEvent",
     "UnprocessableEntityError",
     "__version__",
+    "configure_logging",
+    "failure_callbacks",
+    "log_exchange",
     "next_page_request",
     "parse_event",
     "parse_response",
+    "send_and_poll",
     "send_with_retries",
+    "status_class",
     "status_error",
     "text_pieces",
 ]
@@ -173,6 +300,22 @@ __getattr__ = lazy_exports(
             "USER_AGENT",
             "RequestBuilder",
         ),
+        "._changes": (
+            "Change",
+            "ContentPartCreated",
+            "ContentPartDeltaApplied",
+            "MessageCreated",
+            "MessageDeltaApplied",
+            "MessageFinished",
+            "MessageUpdated",
+            "RunStepCreated",
+            "RunStepDeltaApplied",
+            "RunStepFinished",
+            "RunStepUpdated",
+            "RunUpdated",
+            "ToolCallCreated",
+            "ToolCallDeltaApplied",
+        ),
         "._config": (
             "DEFAULT_BASE_URL",
             "DEFAULT_MAX_RETRIES",
@@ -180,8 +323,11 @@ __getattr__ = lazy_exports(
             "ClientConfig",
         ),
         "._dispatch": (
+            "SNAPSHOT_CALLBACKS",
+            "TEXT_DELTA_CALLBACKS",
             "Callback",
             "HandlerDispatch",
+            "failure_callbacks",
         ),
         "._errors": (
             "APIConnectionError",
@@ -205,6 +351,7 @@ __getattr__ = lazy_exports(
             "StreamEventDecodeError",
             "StreamIncompleteError",
             "UnprocessableEntityError",
+            "status_class",
         ),
         "._events": (
             "EVENT_TYPES",
@@ -243,15 +390,26 @@ __getattr__ = lazy_exports(
             "Failure",
             "Flow",
             "Outcome",
-            "Response",
             "Send",
             "Sleep",
             "send_with_retries",
         ),
         "._headers": ("Headers",),
+        "._log": (
+            "LOG_ENV_VAR",
+            "configure_logging",
+            "log_exchange",
+        ),
         "._pagination": ("next_page_request",),
+        "._params": (
+            "RequestOptions",
+            "RunCreateParams",
+            "SubmitToolOutputsParams",
+        ),
+        "._polling": ("send_and_poll",),
         "._request": (
             "Request",
+            "Response",
             "ResultKind",
         ),
         "._response": ("parse_response",),
@@ -260,14 +418,23 @@ __getattr__ = lazy_exports(
             "RetryPolicy",
         ),
         "._sse": (
+            "DEFAULT_MAX_EVENT_SIZE",
             "ServerSentEvent",
             "SSEDecoder",
         ),
         "._status": (
+            "DEFAULT_MAX_BODY_BYTES",
+            "DEFAULT_MAX_TRAILING_BYTES",
             "BodyBuffer",
             "status_error",
         ),
         "._stream_decoder": ("AssistantStreamDecoder",),
+        "._tool_loop": (
+            "OnError",
+            "ToolCallError",
+            "ToolInvocation",
+            "ToolLoopState",
+        ),
         "._types": (
             "NOT_GIVEN",
             "NotGiven",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urlencode
 
 import attrs
@@ -24,6 +24,9 @@ from ._errors import InvalidRequestError
 from ._request import Request, ResultKind
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from .models import CursorPage, Run, RunStep
 
 __all__ = ["USER_AGENT", "RequestBuilder"]
 
@@ -129,7 +132,7 @@ class RequestBuilder:
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
         idempotency_key: str | None = None,
-    ) -> Request:
+    ) -> Request[Any]:
         """``POST /threads/{thread_id}/runs``; a stream when ``stream=True``."""
         fields: dict[str, object] = {
             "additional_instructions": additional_instructions,
@@ -183,7 +186,7 @@ class RequestBuilder:
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Request:
+    ) -> Request[CursorPage[Run]]:
         """``GET /threads/{thread_id}/runs``: one page of runs."""
         return self._build(
             "GET",
@@ -206,7 +209,7 @@ class RequestBuilder:
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Request:
+    ) -> Request[Run]:
         """``GET /threads/{thread_id}/runs/{run_id}``."""
         return self._build(
             "GET",
@@ -231,7 +234,7 @@ class RequestBuilder:
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
         idempotency_key: str | None = None,
-    ) -> Request:
+    ) -> Request[Run]:
         """``POST /threads/{thread_id}/runs/{run_id}``: modify the run's metadata."""
         body: dict[str, object] = {}
         if not isinstance(metadata, NotGiven):
@@ -259,7 +262,7 @@ class RequestBuilder:
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
         idempotency_key: str | None = None,
-    ) -> Request:
+    ) -> Request[Run]:
         """``POST /threads/{thread_id}/runs/{run_id}/cancel``."""
         return self._build(
             "POST",
@@ -286,7 +289,7 @@ class RequestBuilder:
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
         idempotency_key: str | None = None,
-    ) -> Request:
+    ) -> Request[Any]:
         """``POST .../runs/{run_id}/submit_tool_outputs``; a stream when ``stream=True``."""
         if tool_outputs is None or isinstance(tool_outputs, str | bytes | Mapping):
             raise InvalidRequestError("tool_outputs must be a list of {tool_call_id, output}")
@@ -323,7 +326,7 @@ class RequestBuilder:
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Request:
+    ) -> Request[CursorPage[RunStep]]:
         """``GET .../runs/{run_id}/steps``: one page of run steps."""
         query = self._cursor(after=after, before=before, limit=limit, order=order)
         return self._build(
@@ -349,7 +352,7 @@ class RequestBuilder:
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Request:
+    ) -> Request[RunStep]:
         """``GET .../runs/{run_id}/steps/{step_id}``."""
         step = _segment("step_id", step_id)
         return self._build(
@@ -415,7 +418,7 @@ class RequestBuilder:
         timeout: Timeout,
         stream: bool = False,
         idempotency_key: str | None = None,
-    ) -> Request:
+    ) -> Request[Any]:
         config = self.config
         # Later sources replace earlier ones key by key (default_query < built < extra_query),
         # so a caller's override is never sent next to the value it overrides.

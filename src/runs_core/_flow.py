@@ -22,8 +22,7 @@ from typing import TypeVar
 import attrs
 
 from ._errors import APIConnectionError
-from ._headers import Headers
-from ._request import Request
+from ._request import Request, Response
 from ._retry import RetryPolicy
 from ._status import status_error
 
@@ -44,19 +43,6 @@ class Sleep:
     """Wait ``seconds`` using the transport's clock."""
 
     seconds: float
-
-
-@attrs.frozen
-class Response:
-    """What came back for a :class:`Send`. ``body`` is ``None`` for an opened stream."""
-
-    status: int
-    headers: Headers
-    body: bytes | None
-
-    @property
-    def request_id(self) -> str | None:
-        return self.headers.get("x-request-id")
 
 
 @attrs.frozen

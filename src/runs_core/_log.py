@@ -8,10 +8,11 @@ id, attempt and milliseconds. Headers are never logged, so neither is the API ke
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from ._request import Request
 
-__all__ = ["LOG_ENV_VAR", "configure_from_env", "log_exchange", "logger"]
+__all__ = ["LOG_ENV_VAR", "configure_logging", "log_exchange", "logger"]
 
 logger = logging.getLogger("runs")
 LOG_ENV_VAR = "RUNS_LOG"
@@ -42,8 +43,10 @@ def log_exchange(
     )
 
 
-def configure_from_env(value: str | None) -> None:
-    """Turn on logging for ``RUNS_LOG=debug|info`` (value passed in by the client)."""
+def configure_logging(environ: Mapping[str, str]) -> None:
+    """Turn on logging for ``RUNS_LOG=debug|info`` in ``environ`` (the client passes
+    ``os.environ``: the core reads no environment of its own)."""
+    value = environ.get(LOG_ENV_VAR)
     if not value:
         return
     level = logging.getLevelName(value.strip().upper())

@@ -1,4 +1,5 @@
-"""The immutable request descriptor that every transport knows how to send.
+"""One HTTP exchange as plain data: the :class:`Request` every transport knows how to
+send, and the :class:`Response` that came back.
 
 A :class:`Request` is complete: method, absolute URL (query included), headers, body bytes,
 whether the response is an event stream, and the timeout. A transport needs nothing else,
@@ -8,10 +9,13 @@ which is what lets the same core drive httpx, aiohttp, trio, requests or a plain
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-__all__ = ["Request", "ResultKind"]
+from ._headers import Headers
+
+__all__ = ["Request", "Response", "ResultKind"]
 
 
 class ResultKind(enum.Enum):
@@ -23,13 +27,30 @@ class ResultKind(enum.Enum):
     RUN_STEP_PAGE = "run_step_page"
     EVENT_STREAM = "event_stream"
 
+    @property
+    def is_page(self) -> bool:
+        """Whether the result is one page of a cursor-paginated list."""
+        return self in _PAGE_KINDS
+
+
+_PAGE_KINDS = frozenset({ResultKind.RUN_PAGE, ResultKind.RUN_STEP_PAGE})
+
 
 _REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "api-key", "openai-api-key"})
 
 
+if TYPE_CHECKING:  # a bare ``Request`` is ``Request[Any]`` (typing_extensions, checkers only)
+    from typing_extensions import TypeVar as _TypeVarWithDefault
+
+    T = _TypeVarWithDefault("T", default=Any)
+else:
+    T = TypeVar("T")
+
+
 @attrs.frozen(repr=False)
-class Request:
-    """One HTTP request, ready for the wire.
+class Request(Generic[T]):
+    """One HTTP request, ready for the wire; ``T`` is what its successful answer parses
+    into (``Request[Run]``), for type checkers only.
 
     ``headers`` is a tuple of ``(name, value)`` pairs in the order they should be sent.
     ``timeout`` is in seconds and applies to connecting and to each read; ``None`` means
@@ -69,3 +90,21 @@ class Request:
             f"body={None if self.body is None else len(self.body)!r} bytes, "
             f"stream={self.stream!r}, timeout={self.timeout!r}, result={self.result.name})"
         )
+
+
+@attrs.frozen
+class Response:
+    """A response's status and headers, and its body once read.
+
+    ``body`` is ``None`` while a stream's body is still open on the transport. Errors keep
+    the response they were built from (``APIStatusError.response``).
+    """
+
+    status: int
+    headers: Headers
+    body: bytes | None
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's ``x-request-id``, which support asks for."""
+        return self.headers.get("x-request-id")

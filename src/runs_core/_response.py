@@ -16,7 +16,7 @@ import pydantic
 
 from ._errors import APIResponseValidationError, InvalidRequestError
 from ._headers import Headers
-from ._request import Request, ResultKind
+from ._request import Request, Response, ResultKind
 from ._status import status_error
 from .models import CursorPage, Run, RunStep
 
@@ -63,8 +63,6 @@ def parse_response(request: Request, status: int, headers: Headers, body: bytes)
         what = errors[0]["msg"] if errors else "invalid"
         raise APIResponseValidationError(
             f"{request.result.value} response does not match the contract at {where}: {what}",
-            status_code=status,
-            headers=headers,
-            body=body,
+            response=Response(status, headers, body),
             request=request,
         ) from None

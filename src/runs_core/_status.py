@@ -8,20 +8,9 @@ from __future__ import annotations
 
 import json
 
-from ._errors import (
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    LimitExceededError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
+from ._errors import APIStatusError, LimitExceededError, status_class
 from ._headers import Headers
-from ._request import Request
+from ._request import Request, Response
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_TRAILING_BYTES", "BodyBuffer", "status_error"]
 
@@ -30,28 +19,27 @@ DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_TRAILING_BYTES = 64 * 1024
 """Default bound on the bytes a stream may send after its ``done`` event."""
 
-_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
 
 class BodyBuffer:
     """Collects a response body chunk by chunk, refusing to grow past ``limit`` bytes.
 
     Drivers feed it whatever their transport yields, so a hostile or broken server cannot
-    make the client buffer an unbounded body.
+    make the client buffer an unbounded body. ``request`` and ``request_id`` (the
+    response's ``x-request-id``) are what the limit error reports.
     """
 
-    __slots__ = ("_chunks", "_size", "limit")
+    __slots__ = ("_chunks", "_size", "limit", "request", "request_id")
 
-    def __init__(self, limit: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        limit: int = DEFAULT_MAX_BODY_BYTES,
+        *,
+        request: Request | None = None,
+        request_id: str | None = None,
+    ) -> None:
         self.limit = limit
+        self.request = request
+        self.request_id = request_id
         self._chunks: list[bytes] = []
         self._size = 0
 
@@ -61,7 +49,9 @@ class BodyBuffer:
         if self._size > self.limit:
             raise LimitExceededError(
                 f"response body exceeds the limit of {self.limit} bytes; "
-                "raise max_body_bytes if this server really sends bodies this large"
+                "raise max_body_bytes if this server really sends bodies this large",
+                request=self.request,
+                request_id=self.request_id,
             )
         self._chunks.append(bytes(chunk))
 
@@ -79,10 +69,8 @@ def status_error(
     except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
         parsed = body.decode("utf-8", "replace")
     message = _error_message(status, parsed)
-    cls = _STATUS_CLASSES.get(status)
-    if cls is None:
-        cls = InternalServerError if status >= 500 else APIStatusError
-    return cls(message, status_code=status, headers=headers, body=parsed, request=request)
+    response = Response(status, headers, body)
+    return status_class(status)(message, response=response, body=parsed, request=request)
 
 
 def _error_message(status: int, parsed: object | None) -> str:

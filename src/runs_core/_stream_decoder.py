@@ -13,6 +13,9 @@ It layers the contract's meaning on the plain SSE decoder:
   call, so nothing before the error is lost;
 * :meth:`end` raises :class:`StreamIncompleteError` when the bytes stopped before
   ``done``: a cut connection is never mistaken for a finished run.
+
+A client gives the decoder the request and the response's ``x-request-id``, and every
+error it raises carries them.
 """
 
 from __future__ import annotations
@@ -20,8 +23,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ._errors import LimitExceededError, StreamErrorEvent, StreamIncompleteError
+from ._errors import (
+    APIError,
+    LimitExceededError,
+    StreamErrorEvent,
+    StreamEventDecodeError,
+    StreamIncompleteError,
+)
 from ._events import AssistantStreamEvent, parse_event
+from ._request import Request
 from ._sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
 from ._status import DEFAULT_MAX_TRAILING_BYTES
 
@@ -33,16 +43,29 @@ FEED_SLICE = 4096
 class AssistantStreamDecoder:
     """Incremental decoder of one Assistants event stream (``feed`` / ``end``)."""
 
-    __slots__ = ("_error", "_sse", "_trailing", "done", "events_seen", "max_trailing_bytes")
+    __slots__ = (
+        "_error",
+        "_sse",
+        "_trailing",
+        "done",
+        "events_seen",
+        "max_trailing_bytes",
+        "request",
+        "request_id",
+    )
 
     def __init__(
         self,
         *,
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
         max_trailing_bytes: int = DEFAULT_MAX_TRAILING_BYTES,
+        request: Request | None = None,
+        request_id: str | None = None,
     ) -> None:
         self._sse = SSEDecoder(max_event_size=max_event_size)
         self.max_trailing_bytes = max_trailing_bytes
+        self.request = request
+        self.request_id = request_id
         self._trailing = 0
         self._error: StreamErrorEvent | None = None
         self.done = False
@@ -61,22 +84,27 @@ class AssistantStreamDecoder:
             self._trailing += len(data)
             if self._trailing > self.max_trailing_bytes:
                 raise LimitExceededError(
-                    f"more than {self.max_trailing_bytes} bytes followed the 'done' event"
+                    f"more than {self.max_trailing_bytes} bytes followed the 'done' event",
+                    request=self.request,
+                    request_id=self.request_id,
                 )
             return []
         out: list[AssistantStreamEvent] = []
-        for sse in self._sse.feed(data):
-            name = sse.event
-            if name == "error":
-                self._error = _error_event(sse.data)
-                if not out:
-                    raise self._error
-                break
-            event = parse_event(name, sse.data)
-            out.append(event)
-            if name == "done":
-                self.done = True
-                break
+        try:
+            for sse in self._sse.feed(data):
+                name = sse.event
+                if name == "error":
+                    self._error = _error_event(sse.data, self.request, self.request_id)
+                    if not out:
+                        raise self._error
+                    break
+                event = parse_event(name, sse.data)
+                out.append(event)
+                if name == "done":
+                    self.done = True
+                    break
+        except (LimitExceededError, StreamEventDecodeError) as exc:
+            raise self._located(exc) from exc.__cause__
         self.events_seen += len(out)
         return out
 
@@ -103,17 +131,37 @@ class AssistantStreamDecoder:
         """Declare the body over. Raises unless ``done`` arrived (or an error is pending)."""
         if self._error is not None:
             raise self._error
-        self._sse.end()
+        try:
+            self._sse.end()
+        except LimitExceededError as exc:
+            raise self._located(exc) from exc.__cause__
         if not self.done:
             where = " mid-event" if self._sse.truncated else ""
             raise StreamIncompleteError(
                 f"the stream ended{where} before its 'done' event after "
-                f"{self.events_seen} events; the result is incomplete"
+                f"{self.events_seen} events; the result is incomplete",
+                request=self.request,
+                request_id=self.request_id,
             )
         return []
 
+    def _located(self, exc: APIError) -> APIError:
+        """``exc``, raised by the SSE framing or event parsing (which see text only), as
+        this stream's error: same class and details, with the request and request id."""
+        if exc.request is not None or (self.request is None and self.request_id is None):
+            return exc
+        located: APIError
+        if isinstance(exc, StreamEventDecodeError):
+            located = StreamEventDecodeError(
+                exc.reason, event=exc.event, data=exc.data,
+                request=self.request, request_id=self.request_id,
+            )  # fmt: skip
+        else:
+            located = type(exc)(exc.message, request=self.request, request_id=self.request_id)
+        return located.with_traceback(exc.__traceback__)
 
-def _error_event(data: str) -> StreamErrorEvent:
+
+def _error_event(data: str, request: Request | None, request_id: str | None) -> StreamErrorEvent:
     try:
         payload: object = json.loads(data)
     except (ValueError, RecursionError):  # json raises RecursionError on deep nesting
@@ -123,4 +171,6 @@ def _error_event(data: str) -> StreamErrorEvent:
         inner = payload.get("error", payload)
         if isinstance(inner, dict) and inner.get("message"):
             message += f": {inner['message']}"
-    return StreamErrorEvent(message, error=payload, data=data)
+    return StreamErrorEvent(
+        message, error=payload, data=data, request=request, request_id=request_id
+    )

@@ -1,43 +1,47 @@
-"""``AsyncRuns`` and ``AsyncSteps``: the async face of the AsyncRuns API, as on the seed page.
+# Generated from runs_adapters/_async/resources.py by scripts/unasync.py: do not edit.
+# Change the async source and run `python scripts/unasync.py`.
+"""The runs resources: ``client.runs`` (also ``client.beta.threads.runs``) and
+``client.runs.steps``, with their ``with_raw_response`` / ``with_streaming_response``
+tables, as the official SDK has them.
 
-The twin of ``_runs_sync``: same builders, same executor idea. Methods are plain
-functions returning an awaitable (``await client.runs.retrieve(...)``), which lets the
-``with_streaming_response`` variants hand back an ``async with`` context manager
-without an ``await`` and makes bad arguments fail at the call, before any I/O.
+Every method builds its request with the core's ``RequestBuilder`` and hands it to its
+caller (:class:`Calls`), which decides what comes back: the parsed result, a
+``RawResponse`` or a lazily read response. Methods are plain functions returning an
+awaitable, so the streaming-response tables hand back a context manager without an
+``await``, and bad arguments fail at the call, before any I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, cast, overload
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
-from runs_core import NOT_GIVEN, NotGiven, Request
+from runs_core import NOT_GIVEN, NotGiven
 
-from ._pages import AsyncPaginator
-from ._raw import AsyncResponseContextManager, RawResponse
-from ._streams import AsyncStream
+from ._primitives import SyncCursorPage
+from .calls import Calls
+from .raw import raw_method, raw_page_method, streaming_method
+from .streams import Stream
 
 if TYPE_CHECKING:
-    from runs_core._events import AssistantStreamEvent
-    from runs_core._params import RunCreateParams
+    from runs_core import AssistantStreamEvent, RunCreateParams
     from runs_core.models import Run, RunStep
     from runs_core.models.params import ToolOutput
 
-    from ._client import AsyncClient
-    from .event_handler import AsyncAssistantEventHandler, AsyncAssistantStreamManager
+    from .handlers import AssistantEventHandler
+    from .stream_manager import AssistantStreamManager
 
 __all__ = [
-    "AsyncRuns",
-    "AsyncRunsWithRawResponse",
-    "AsyncRunsWithStreamingResponse",
-    "AsyncSteps",
-    "AsyncStepsWithRawResponse",
-    "AsyncStepsWithStreamingResponse",
+    "Beta",
+    "Runs",
+    "RunsWithRawResponse",
+    "RunsWithStreamingResponse",
+    "Steps",
+    "StepsWithRawResponse",
+    "StepsWithStreamingResponse",
+    "Threads",
 ]
 
-P = ParamSpec("P")
-T = TypeVar("T")
-Executor = Callable[[Request], Any]
 Timeout = float | None | NotGiven
 Headers_ = Mapping[str, str] | None
 Query = Mapping[str, object] | None
@@ -45,13 +49,12 @@ Body = Mapping[str, object] | None
 
 
 class _Resource:
-    def __init__(self, client: AsyncClient, executor: Executor | None = None) -> None:
-        self._client = client
-        self._builder = client.builder
-        self._exec: Executor = executor or client.execute
+    def __init__(self, calls: Calls) -> None:
+        self._calls = calls
+        self._builder = calls.builder
 
 
-class AsyncSteps(_Resource):
+class Steps(_Resource):
     """Run steps: ``client.runs.steps``."""
 
     def list(
@@ -68,12 +71,12 @@ class AsyncSteps(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> AsyncPaginator[RunStep]:
-        """Returns a list of run steps: ``await`` for one page or ``async for`` every step."""
-        return cast("AsyncPaginator[RunStep]", self._exec(self._builder.list_run_steps(
+    ) -> SyncCursorPage[RunStep]:
+        """Returns a list of run steps: the first page, or every step when iterated."""
+        return self._calls.page(self._builder.list_run_steps(
             run_id, thread_id=thread_id, after=after, before=before, include=include,
             limit=limit, order=order, extra_headers=extra_headers, extra_query=extra_query,
-            extra_body=extra_body, timeout=timeout)))  # fmt: skip
+            extra_body=extra_body, timeout=timeout))  # fmt: skip
 
     def retrieve(
         self,
@@ -86,33 +89,33 @@ class AsyncSteps(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Awaitable[RunStep]:
+    ) -> RunStep:
         """Retrieves a run step."""
-        return cast("Awaitable[RunStep]", self._exec(self._builder.retrieve_run_step(
+        return self._calls.model(self._builder.retrieve_run_step(
             step_id, thread_id=thread_id, run_id=run_id, include=include,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout)))  # fmt: skip
+            timeout=timeout))  # fmt: skip
 
     @property
-    def with_raw_response(self) -> AsyncStepsWithRawResponse:
-        return AsyncStepsWithRawResponse(self)
+    def with_raw_response(self) -> StepsWithRawResponse:
+        return StepsWithRawResponse(self)
 
     @property
-    def with_streaming_response(self) -> AsyncStepsWithStreamingResponse:
-        return AsyncStepsWithStreamingResponse(self)
+    def with_streaming_response(self) -> StepsWithStreamingResponse:
+        return StepsWithStreamingResponse(self)
 
 
-class AsyncRuns(_Resource):
-    """AsyncRuns of a thread: ``client.runs`` (also ``client.beta.threads.runs``), async."""
+class Runs(_Resource):
+    """Runs of a thread: ``client.runs`` (also ``client.beta.threads.runs``)."""
 
     @property
-    def steps(self) -> AsyncSteps:
-        return AsyncSteps(self._client, self._exec)
+    def steps(self) -> Steps:
+        return Steps(self._calls)
 
     @overload
     def create(
         self, thread_id: str, *, stream: Literal[True], **params: Unpack[RunCreateParams]
-    ) -> Awaitable[AsyncStream]: ...
+    ) -> Stream: ...
     @overload
     def create(
         self,
@@ -120,23 +123,23 @@ class AsyncRuns(_Resource):
         *,
         stream: Literal[False] | NotGiven | None = NOT_GIVEN,
         **params: Unpack[RunCreateParams],
-    ) -> Awaitable[Run]: ...
+    ) -> Run: ...
     @overload
     def create(
         self, thread_id: str, *, stream: bool, **params: Unpack[RunCreateParams]
-    ) -> Awaitable[Run | AsyncStream]: ...
+    ) -> Run | Stream: ...
     def create(
         self,
         thread_id: str,
         *,
         stream: bool | NotGiven | None = NOT_GIVEN,
         **params: Unpack[RunCreateParams],
-    ) -> Awaitable[Run | AsyncStream]:
-        """Create a run; with ``stream=True``, a :class:`Stream` of typed events."""
+    ) -> Run | Stream:
+        """Create a run; with ``stream=True``, a stream of typed events."""
         request = self._builder.create_run(
-            thread_id, stream=stream, idempotency_key=self._client.new_idempotency_key(), **params
+            thread_id, stream=stream, idempotency_key=self._calls.idempotency_key(), **params
         )
-        return cast("Awaitable[Run | AsyncStream]", self._exec(request))
+        return self._calls.run_or_stream(request)
 
     def list(
         self,
@@ -150,12 +153,12 @@ class AsyncRuns(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> AsyncPaginator[Run]:
-        """Returns a list of runs: ``await`` for the first page or ``async for`` every run."""
-        return cast("AsyncPaginator[Run]", self._exec(self._builder.list_runs(
+    ) -> SyncCursorPage[Run]:
+        """Returns a list of runs: the first page, or every run when iterated."""
+        return self._calls.page(self._builder.list_runs(
             thread_id, after=after, before=before, limit=limit, order=order,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout)))  # fmt: skip
+            timeout=timeout))  # fmt: skip
 
     def retrieve(
         self,
@@ -166,11 +169,11 @@ class AsyncRuns(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Awaitable[Run]:
+    ) -> Run:
         """Retrieves a run."""
-        return cast("Awaitable[Run]", self._exec(self._builder.retrieve_run(
+        return self._calls.model(self._builder.retrieve_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
-            extra_body=extra_body, timeout=timeout)))  # fmt: skip
+            extra_body=extra_body, timeout=timeout))  # fmt: skip
 
     def update(
         self,
@@ -182,12 +185,12 @@ class AsyncRuns(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Awaitable[Run]:
+    ) -> Run:
         """Modifies a run (its metadata)."""
-        return cast("Awaitable[Run]", self._exec(self._builder.update_run(
+        return self._calls.model(self._builder.update_run(
             run_id, thread_id=thread_id, metadata=metadata, extra_headers=extra_headers,
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
-            idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+            idempotency_key=self._calls.idempotency_key()))  # fmt: skip
 
     def cancel(
         self,
@@ -198,25 +201,25 @@ class AsyncRuns(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Awaitable[Run]:
+    ) -> Run:
         """Cancels a run that is ``in_progress``."""
-        return cast("Awaitable[Run]", self._exec(self._builder.cancel_run(
+        return self._calls.model(self._builder.cancel_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
-            idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+            idempotency_key=self._calls.idempotency_key()))  # fmt: skip
 
     @overload
     def submit_tool_outputs(
         self, run_id: str, *, thread_id: str, tool_outputs: Iterable[ToolOutput],
         stream: Literal[True], extra_headers: Headers_ = None, extra_query: Query = None,
         extra_body: Body = None, timeout: Timeout = NOT_GIVEN,
-    ) -> Awaitable[AsyncStream]: ...  # fmt: skip
+    ) -> Stream: ...  # fmt: skip
     @overload
     def submit_tool_outputs(
         self, run_id: str, *, thread_id: str, tool_outputs: Iterable[ToolOutput],
         stream: Literal[False] | NotGiven | None = NOT_GIVEN, extra_headers: Headers_ = None,
         extra_query: Query = None, extra_body: Body = None, timeout: Timeout = NOT_GIVEN,
-    ) -> Awaitable[Run]: ...  # fmt: skip
+    ) -> Run: ...  # fmt: skip
     def submit_tool_outputs(
         self,
         run_id: str,
@@ -228,12 +231,12 @@ class AsyncRuns(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Awaitable[Run | AsyncStream]:
+    ) -> Run | Stream:
         """Submit tool outputs to a run that requires action; stream with ``stream=True``."""
-        return cast("Awaitable[Run | AsyncStream]", self._exec(self._builder.submit_tool_outputs(
-            run_id, thread_id=thread_id, tool_outputs=cast("Any", tool_outputs), stream=stream,
+        return self._calls.run_or_stream(self._builder.submit_tool_outputs(
+            run_id, thread_id=thread_id, tool_outputs=tool_outputs, stream=stream,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout, idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+            timeout=timeout, idempotency_key=self._calls.idempotency_key()))  # fmt: skip
 
     def run_tools(
         self,
@@ -243,18 +246,18 @@ class AsyncRuns(_Resource):
         on_error: Literal["submit", "raise"] = "submit",
         on_event: Callable[[AssistantStreamEvent], Any] | None = None,
         **params: Unpack[RunCreateParams],
-    ) -> Awaitable[Run]:
+    ) -> Run:
         """Stream a run to its end, answering tool calls with local ``functions``.
 
-        Each function tool call is answered by ``functions[name](**arguments)``
-        (plain or ``async`` functions); ``on_error`` decides whether a failing
-        tool (unknown name, bad JSON arguments, an exception) submits its error text as
-        output or stops the loop with ``ToolCallError``. Returns the final run.
+        Each function tool call is answered by ``functions[name](**arguments)`` (on
+        ``Client`` tools may be coroutine functions too); ``on_error`` decides whether
+        a failing tool (unknown name, bad JSON arguments, an exception) submits its error
+        text as output or stops the loop with ``ToolCallError``. Returns the final run.
         """
-        from ._tool_runner import run_tools_async
+        from .tool_runner import run_tools
 
-        return run_tools_async(
-            self, thread_id=thread_id, functions=functions, on_error=on_error,
+        return run_tools(
+            self._calls, thread_id=thread_id, functions=functions, on_error=on_error,
             on_event=on_event, **params,
         )  # fmt: skip
 
@@ -264,13 +267,13 @@ class AsyncRuns(_Resource):
         self,
         *,
         thread_id: str,
-        event_handler: AsyncAssistantEventHandler | None = None,
+        event_handler: AssistantEventHandler | None = None,
         **params: Unpack[RunCreateParams],
-    ) -> AsyncAssistantStreamManager[Any]:
-        """Create a run and stream it through ``event_handler`` (a manager for ``async with``)."""
-        from .event_handler import AsyncAssistantStreamManager
+    ) -> AssistantStreamManager[Any]:
+        """Create a run and stream it through ``event_handler`` (a manager for ``with``)."""
+        from .stream_manager import AssistantStreamManager
 
-        return AsyncAssistantStreamManager(
+        return AssistantStreamManager(
             lambda: self.create(thread_id, stream=True, **params), event_handler=event_handler
         )
 
@@ -278,9 +281,9 @@ class AsyncRuns(_Resource):
         self,
         *,
         thread_id: str,
-        event_handler: AsyncAssistantEventHandler | None = None,
+        event_handler: AssistantEventHandler | None = None,
         **params: Unpack[RunCreateParams],
-    ) -> AsyncAssistantStreamManager[Any]:
+    ) -> AssistantStreamManager[Any]:
         """Same as :meth:`create_and_stream` (the official SDK's newer name)."""
         return self.create_and_stream(thread_id=thread_id, event_handler=event_handler, **params)
 
@@ -290,21 +293,21 @@ class AsyncRuns(_Resource):
         tool_outputs: Iterable[ToolOutput],
         run_id: str,
         thread_id: str,
-        event_handler: AsyncAssistantEventHandler | None = None,
-        continue_from: AsyncAssistantEventHandler | None = None,
+        event_handler: AssistantEventHandler | None = None,
+        continue_from: AssistantEventHandler | None = None,
         extra_headers: Headers_ = None,
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> AsyncAssistantStreamManager[Any]:
+    ) -> AssistantStreamManager[Any]:
         """Submit tool outputs and stream the rest of the run through ``event_handler``.
 
         ``continue_from`` (the handler of the run's previous stream) makes the new handler
         keep that stream's snapshots: its steps and messages, and tool calls already done.
         """
-        from .event_handler import AsyncAssistantStreamManager
+        from .stream_manager import AssistantStreamManager
 
-        return AsyncAssistantStreamManager(
+        return AssistantStreamManager(
             lambda: self.submit_tool_outputs(
                 run_id, thread_id=thread_id, tool_outputs=tool_outputs, stream=True,
                 extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
@@ -323,16 +326,16 @@ class AsyncRuns(_Resource):
         poll_interval_ms: int | NotGiven = NOT_GIVEN,
         poll_timeout: float | None = None,
         **params: Unpack[RunCreateParams],
-    ) -> Awaitable[Run]:
+    ) -> Run:
         """Create a run, then poll it until it is terminal or requires action.
 
         ``poll_interval_ms`` overrides the server's ``openai-poll-after-ms`` hint;
         ``poll_timeout`` (seconds) is an overall deadline raising ``APITimeoutError``.
         """
         request = self._builder.create_run(
-            thread_id, idempotency_key=self._client.new_idempotency_key(), **params
+            thread_id, idempotency_key=self._calls.idempotency_key(), **params
         )
-        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+        return self._calls.poll(request, poll_interval_ms, poll_timeout)
 
     def poll(
         self,
@@ -344,13 +347,13 @@ class AsyncRuns(_Resource):
         timeout: Timeout = NOT_GIVEN,
         poll_interval_ms: int | NotGiven = NOT_GIVEN,
         poll_timeout: float | None = None,
-    ) -> Awaitable[Run]:
+    ) -> Run:
         """Poll an existing run until it is terminal or requires action."""
         request = self._builder.retrieve_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
-        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+        return self._calls.poll(request, poll_interval_ms, poll_timeout)
 
     def submit_tool_outputs_and_poll(
         self,
@@ -364,78 +367,80 @@ class AsyncRuns(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Awaitable[Run]:
+    ) -> Run:
         """Submit tool outputs, then poll the run until it stops again."""
         request = self._builder.submit_tool_outputs(
-            run_id, thread_id=thread_id, tool_outputs=cast("Any", tool_outputs),
+            run_id, thread_id=thread_id, tool_outputs=tool_outputs,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout, idempotency_key=self._client.new_idempotency_key(),
+            timeout=timeout, idempotency_key=self._calls.idempotency_key(),
         )  # fmt: skip
-        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+        return self._calls.poll(request, poll_interval_ms, poll_timeout)
 
     @property
-    def with_raw_response(self) -> AsyncRunsWithRawResponse:
-        return AsyncRunsWithRawResponse(self)
+    def with_raw_response(self) -> RunsWithRawResponse:
+        return RunsWithRawResponse(self)
 
     @property
-    def with_streaming_response(self) -> AsyncRunsWithStreamingResponse:
-        return AsyncRunsWithStreamingResponse(self)
+    def with_streaming_response(self) -> RunsWithStreamingResponse:
+        return RunsWithStreamingResponse(self)
 
 
-def _raw(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
-    return cast(Callable[P, Awaitable[RawResponse[T]]], method)
-
-
-def _raw_page(method: Callable[P, AsyncPaginator[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
-    return cast(Callable[P, Awaitable[RawResponse[T]]], method)
-
-
-def _streaming(method: Callable[P, object]) -> Callable[P, AsyncResponseContextManager]:
-    return cast(Callable[P, AsyncResponseContextManager], method)
-
-
-class AsyncRunsWithRawResponse:
+class RunsWithRawResponse:
     """``client.runs.with_raw_response``: the same methods, returning :class:`RawResponse`."""
 
-    def __init__(self, runs: AsyncRuns) -> None:
-        moded = AsyncRuns(runs._client, runs._client.execute_raw)
-        self.create = _raw(moded.create)
-        self.list = _raw_page(moded.list)
-        self.retrieve = _raw(moded.retrieve)
-        self.update = _raw(moded.update)
-        self.cancel = _raw(moded.cancel)
-        self.submit_tool_outputs = _raw(moded.submit_tool_outputs)
-        self.steps = AsyncStepsWithRawResponse(moded.steps)
+    def __init__(self, runs: Runs) -> None:
+        moded = Runs(runs._calls.raw_calls())
+        self.create = raw_method(moded.create)
+        self.list = raw_page_method(moded.list)
+        self.retrieve = raw_method(moded.retrieve)
+        self.update = raw_method(moded.update)
+        self.cancel = raw_method(moded.cancel)
+        self.submit_tool_outputs = raw_method(moded.submit_tool_outputs)
+        self.steps = StepsWithRawResponse(moded.steps)
 
 
-class AsyncRunsWithStreamingResponse:
+class RunsWithStreamingResponse:
     """``client.runs.with_streaming_response``: methods return a context manager whose
     response body is read only when asked."""
 
-    def __init__(self, runs: AsyncRuns) -> None:
-        moded = AsyncRuns(runs._client, runs._client.execute_streaming)
-        self.create = _streaming(moded.create)
-        self.list = _streaming(moded.list)
-        self.retrieve = _streaming(moded.retrieve)
-        self.update = _streaming(moded.update)
-        self.cancel = _streaming(moded.cancel)
-        self.submit_tool_outputs = _streaming(moded.submit_tool_outputs)
-        self.steps = AsyncStepsWithStreamingResponse(moded.steps)
+    def __init__(self, runs: Runs) -> None:
+        moded = Runs(runs._calls.streaming_calls())
+        self.create = streaming_method(moded.create)
+        self.list = streaming_method(moded.list)
+        self.retrieve = streaming_method(moded.retrieve)
+        self.update = streaming_method(moded.update)
+        self.cancel = streaming_method(moded.cancel)
+        self.submit_tool_outputs = streaming_method(moded.submit_tool_outputs)
+        self.steps = StepsWithStreamingResponse(moded.steps)
 
 
-class AsyncStepsWithRawResponse:
+class StepsWithRawResponse:
     """``client.runs.steps.with_raw_response``."""
 
-    def __init__(self, steps: AsyncSteps) -> None:
-        moded = AsyncSteps(steps._client, steps._client.execute_raw)
-        self.list = _raw_page(moded.list)
-        self.retrieve = _raw(moded.retrieve)
+    def __init__(self, steps: Steps) -> None:
+        moded = Steps(steps._calls.raw_calls())
+        self.list = raw_page_method(moded.list)
+        self.retrieve = raw_method(moded.retrieve)
 
 
-class AsyncStepsWithStreamingResponse:
+class StepsWithStreamingResponse:
     """``client.runs.steps.with_streaming_response``."""
 
-    def __init__(self, steps: AsyncSteps) -> None:
-        moded = AsyncSteps(steps._client, steps._client.execute_streaming)
-        self.list = _streaming(moded.list)
-        self.retrieve = _streaming(moded.retrieve)
+    def __init__(self, steps: Steps) -> None:
+        moded = Steps(steps._calls.streaming_calls())
+        self.list = streaming_method(moded.list)
+        self.retrieve = streaming_method(moded.retrieve)
+
+
+class Threads:
+    """``client.beta.threads``: the runs of threads."""
+
+    def __init__(self, runs: Runs) -> None:
+        self.runs = runs
+
+
+class Beta:
+    """``client.beta``, where the official SDK keeps the Assistants API."""
+
+    def __init__(self, runs: Runs) -> None:
+        self.threads = Threads(runs)

@@ -1,43 +1,45 @@
-"""``Runs`` and ``Steps``: the blocking face of the Runs API, as on the seed page.
+"""The runs resources: ``client.runs`` (also ``client.beta.threads.runs``) and
+``client.runs.steps``, with their ``with_raw_response`` / ``with_streaming_response``
+tables, as the official SDK has them.
 
-Every method builds its request with the core's :class:`~runs_core.RequestBuilder` and
-hands it to the client's executor; the executor decides what comes back (the parsed
-result, a :class:`RawResponse`, or a lazily read response), which is all
-``with_raw_response`` / ``with_streaming_response`` change.
+Every method builds its request with the core's ``RequestBuilder`` and hands it to its
+caller (:class:`AsyncCalls`), which decides what comes back: the parsed result, a
+``RawResponse`` or a lazily read response. Methods are plain functions returning an
+awaitable, so the streaming-response tables hand back a context manager without an
+``await``, and bad arguments fail at the call, before any I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, Unpack, cast, overload
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
-from runs_core import NOT_GIVEN, NotGiven, Request
+from runs_core import NOT_GIVEN, NotGiven
 
-from ._pages import SyncCursorPage
-from ._raw import RawResponse, ResponseContextManager
-from ._streams import Stream
+from ._primitives import AsyncPaginator
+from .calls import AsyncCalls
+from .raw import raw_method, raw_page_method, streaming_method
+from .streams import AsyncStream
 
 if TYPE_CHECKING:
-    from runs_core._events import AssistantStreamEvent
-    from runs_core._params import RunCreateParams
+    from runs_core import AssistantStreamEvent, RunCreateParams
     from runs_core.models import Run, RunStep
     from runs_core.models.params import ToolOutput
 
-    from ._client import Client
-    from .event_handler import AssistantEventHandler, AssistantStreamManager
+    from .handlers import AsyncAssistantEventHandler
+    from .stream_manager import AsyncAssistantStreamManager
 
 __all__ = [
-    "Runs",
-    "RunsWithRawResponse",
-    "RunsWithStreamingResponse",
-    "Steps",
-    "StepsWithRawResponse",
-    "StepsWithStreamingResponse",
+    "AsyncBeta",
+    "AsyncRuns",
+    "AsyncRunsWithRawResponse",
+    "AsyncRunsWithStreamingResponse",
+    "AsyncSteps",
+    "AsyncStepsWithRawResponse",
+    "AsyncStepsWithStreamingResponse",
+    "AsyncThreads",
 ]
 
-P = ParamSpec("P")
-T = TypeVar("T")
-Executor = Callable[[Request], Any]
 Timeout = float | None | NotGiven
 Headers_ = Mapping[str, str] | None
 Query = Mapping[str, object] | None
@@ -45,13 +47,12 @@ Body = Mapping[str, object] | None
 
 
 class _Resource:
-    def __init__(self, client: Client, executor: Executor | None = None) -> None:
-        self._client = client
-        self._builder = client.builder
-        self._exec: Executor = executor or client.execute
+    def __init__(self, calls: AsyncCalls) -> None:
+        self._calls = calls
+        self._builder = calls.builder
 
 
-class Steps(_Resource):
+class AsyncSteps(_Resource):
     """Run steps: ``client.runs.steps``."""
 
     def list(
@@ -68,12 +69,12 @@ class Steps(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> SyncCursorPage[RunStep]:
-        """Returns a list of run steps belonging to a run (iterate for every page)."""
-        return cast("SyncCursorPage[RunStep]", self._exec(self._builder.list_run_steps(
+    ) -> AsyncPaginator[RunStep]:
+        """Returns a list of run steps: the first page, or every step when iterated."""
+        return self._calls.page(self._builder.list_run_steps(
             run_id, thread_id=thread_id, after=after, before=before, include=include,
             limit=limit, order=order, extra_headers=extra_headers, extra_query=extra_query,
-            extra_body=extra_body, timeout=timeout)))  # fmt: skip
+            extra_body=extra_body, timeout=timeout))  # fmt: skip
 
     def retrieve(
         self,
@@ -86,33 +87,33 @@ class Steps(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> RunStep:
+    ) -> Awaitable[RunStep]:
         """Retrieves a run step."""
-        return cast("RunStep", self._exec(self._builder.retrieve_run_step(
+        return self._calls.model(self._builder.retrieve_run_step(
             step_id, thread_id=thread_id, run_id=run_id, include=include,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout)))  # fmt: skip
+            timeout=timeout))  # fmt: skip
 
     @property
-    def with_raw_response(self) -> StepsWithRawResponse:
-        return StepsWithRawResponse(self)
+    def with_raw_response(self) -> AsyncStepsWithRawResponse:
+        return AsyncStepsWithRawResponse(self)
 
     @property
-    def with_streaming_response(self) -> StepsWithStreamingResponse:
-        return StepsWithStreamingResponse(self)
+    def with_streaming_response(self) -> AsyncStepsWithStreamingResponse:
+        return AsyncStepsWithStreamingResponse(self)
 
 
-class Runs(_Resource):
+class AsyncRuns(_Resource):
     """Runs of a thread: ``client.runs`` (also ``client.beta.threads.runs``)."""
 
     @property
-    def steps(self) -> Steps:
-        return Steps(self._client, self._exec)
+    def steps(self) -> AsyncSteps:
+        return AsyncSteps(self._calls)
 
     @overload
     def create(
         self, thread_id: str, *, stream: Literal[True], **params: Unpack[RunCreateParams]
-    ) -> Stream: ...
+    ) -> Awaitable[AsyncStream]: ...
     @overload
     def create(
         self,
@@ -120,23 +121,23 @@ class Runs(_Resource):
         *,
         stream: Literal[False] | NotGiven | None = NOT_GIVEN,
         **params: Unpack[RunCreateParams],
-    ) -> Run: ...
+    ) -> Awaitable[Run]: ...
     @overload
     def create(
         self, thread_id: str, *, stream: bool, **params: Unpack[RunCreateParams]
-    ) -> Run | Stream: ...
+    ) -> Awaitable[Run | AsyncStream]: ...
     def create(
         self,
         thread_id: str,
         *,
         stream: bool | NotGiven | None = NOT_GIVEN,
         **params: Unpack[RunCreateParams],
-    ) -> Run | Stream:
-        """Create a run; with ``stream=True``, a :class:`Stream` of typed events."""
+    ) -> Awaitable[Run | AsyncStream]:
+        """Create a run; with ``stream=True``, a stream of typed events."""
         request = self._builder.create_run(
-            thread_id, stream=stream, idempotency_key=self._client.new_idempotency_key(), **params
+            thread_id, stream=stream, idempotency_key=self._calls.idempotency_key(), **params
         )
-        return cast("Run | Stream", self._exec(request))
+        return self._calls.run_or_stream(request)
 
     def list(
         self,
@@ -150,12 +151,12 @@ class Runs(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> SyncCursorPage[Run]:
-        """Returns a list of runs belonging to a thread (iterate for every page)."""
-        return cast("SyncCursorPage[Run]", self._exec(self._builder.list_runs(
+    ) -> AsyncPaginator[Run]:
+        """Returns a list of runs: the first page, or every run when iterated."""
+        return self._calls.page(self._builder.list_runs(
             thread_id, after=after, before=before, limit=limit, order=order,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout)))  # fmt: skip
+            timeout=timeout))  # fmt: skip
 
     def retrieve(
         self,
@@ -166,11 +167,11 @@ class Runs(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Run:
+    ) -> Awaitable[Run]:
         """Retrieves a run."""
-        return cast("Run", self._exec(self._builder.retrieve_run(
+        return self._calls.model(self._builder.retrieve_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
-            extra_body=extra_body, timeout=timeout)))  # fmt: skip
+            extra_body=extra_body, timeout=timeout))  # fmt: skip
 
     def update(
         self,
@@ -182,12 +183,12 @@ class Runs(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Run:
+    ) -> Awaitable[Run]:
         """Modifies a run (its metadata)."""
-        return cast("Run", self._exec(self._builder.update_run(
+        return self._calls.model(self._builder.update_run(
             run_id, thread_id=thread_id, metadata=metadata, extra_headers=extra_headers,
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
-            idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+            idempotency_key=self._calls.idempotency_key()))  # fmt: skip
 
     def cancel(
         self,
@@ -198,25 +199,25 @@ class Runs(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Run:
+    ) -> Awaitable[Run]:
         """Cancels a run that is ``in_progress``."""
-        return cast("Run", self._exec(self._builder.cancel_run(
+        return self._calls.model(self._builder.cancel_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
-            idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+            idempotency_key=self._calls.idempotency_key()))  # fmt: skip
 
     @overload
     def submit_tool_outputs(
         self, run_id: str, *, thread_id: str, tool_outputs: Iterable[ToolOutput],
         stream: Literal[True], extra_headers: Headers_ = None, extra_query: Query = None,
         extra_body: Body = None, timeout: Timeout = NOT_GIVEN,
-    ) -> Stream: ...  # fmt: skip
+    ) -> Awaitable[AsyncStream]: ...  # fmt: skip
     @overload
     def submit_tool_outputs(
         self, run_id: str, *, thread_id: str, tool_outputs: Iterable[ToolOutput],
         stream: Literal[False] | NotGiven | None = NOT_GIVEN, extra_headers: Headers_ = None,
         extra_query: Query = None, extra_body: Body = None, timeout: Timeout = NOT_GIVEN,
-    ) -> Run: ...  # fmt: skip
+    ) -> Awaitable[Run]: ...  # fmt: skip
     def submit_tool_outputs(
         self,
         run_id: str,
@@ -228,12 +229,12 @@ class Runs(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Run | Stream:
+    ) -> Awaitable[Run | AsyncStream]:
         """Submit tool outputs to a run that requires action; stream with ``stream=True``."""
-        return cast("Run | Stream", self._exec(self._builder.submit_tool_outputs(
-            run_id, thread_id=thread_id, tool_outputs=cast("Any", tool_outputs), stream=stream,
+        return self._calls.run_or_stream(self._builder.submit_tool_outputs(
+            run_id, thread_id=thread_id, tool_outputs=tool_outputs, stream=stream,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout, idempotency_key=self._client.new_idempotency_key())))  # fmt: skip
+            timeout=timeout, idempotency_key=self._calls.idempotency_key()))  # fmt: skip
 
     def run_tools(
         self,
@@ -243,18 +244,18 @@ class Runs(_Resource):
         on_error: Literal["submit", "raise"] = "submit",
         on_event: Callable[[AssistantStreamEvent], Any] | None = None,
         **params: Unpack[RunCreateParams],
-    ) -> Run:
+    ) -> Awaitable[Run]:
         """Stream a run to its end, answering tool calls with local ``functions``.
 
-        Each function tool call is answered by ``functions[name](**arguments)``
-        ; ``on_error`` decides whether a failing
-        tool (unknown name, bad JSON arguments, an exception) submits its error text as
-        output or stops the loop with ``ToolCallError``. Returns the final run.
+        Each function tool call is answered by ``functions[name](**arguments)`` (on
+        ``AsyncClient`` tools may be coroutine functions too); ``on_error`` decides whether
+        a failing tool (unknown name, bad JSON arguments, an exception) submits its error
+        text as output or stops the loop with ``ToolCallError``. Returns the final run.
         """
-        from ._tool_runner import run_tools
+        from .tool_runner import run_tools
 
         return run_tools(
-            self, thread_id=thread_id, functions=functions, on_error=on_error,
+            self._calls, thread_id=thread_id, functions=functions, on_error=on_error,
             on_event=on_event, **params,
         )  # fmt: skip
 
@@ -264,13 +265,13 @@ class Runs(_Resource):
         self,
         *,
         thread_id: str,
-        event_handler: AssistantEventHandler | None = None,
+        event_handler: AsyncAssistantEventHandler | None = None,
         **params: Unpack[RunCreateParams],
-    ) -> AssistantStreamManager[Any]:
-        """Create a run and stream it through ``event_handler`` (a manager for ``with``)."""
-        from .event_handler import AssistantStreamManager
+    ) -> AsyncAssistantStreamManager[Any]:
+        """Create a run and stream it through ``event_handler`` (a manager for ``async with``)."""
+        from .stream_manager import AsyncAssistantStreamManager
 
-        return AssistantStreamManager(
+        return AsyncAssistantStreamManager(
             lambda: self.create(thread_id, stream=True, **params), event_handler=event_handler
         )
 
@@ -278,9 +279,9 @@ class Runs(_Resource):
         self,
         *,
         thread_id: str,
-        event_handler: AssistantEventHandler | None = None,
+        event_handler: AsyncAssistantEventHandler | None = None,
         **params: Unpack[RunCreateParams],
-    ) -> AssistantStreamManager[Any]:
+    ) -> AsyncAssistantStreamManager[Any]:
         """Same as :meth:`create_and_stream` (the official SDK's newer name)."""
         return self.create_and_stream(thread_id=thread_id, event_handler=event_handler, **params)
 
@@ -290,21 +291,21 @@ class Runs(_Resource):
         tool_outputs: Iterable[ToolOutput],
         run_id: str,
         thread_id: str,
-        event_handler: AssistantEventHandler | None = None,
-        continue_from: AssistantEventHandler | None = None,
+        event_handler: AsyncAssistantEventHandler | None = None,
+        continue_from: AsyncAssistantEventHandler | None = None,
         extra_headers: Headers_ = None,
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> AssistantStreamManager[Any]:
+    ) -> AsyncAssistantStreamManager[Any]:
         """Submit tool outputs and stream the rest of the run through ``event_handler``.
 
         ``continue_from`` (the handler of the run's previous stream) makes the new handler
         keep that stream's snapshots: its steps and messages, and tool calls already done.
         """
-        from .event_handler import AssistantStreamManager
+        from .stream_manager import AsyncAssistantStreamManager
 
-        return AssistantStreamManager(
+        return AsyncAssistantStreamManager(
             lambda: self.submit_tool_outputs(
                 run_id, thread_id=thread_id, tool_outputs=tool_outputs, stream=True,
                 extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
@@ -323,16 +324,16 @@ class Runs(_Resource):
         poll_interval_ms: int | NotGiven = NOT_GIVEN,
         poll_timeout: float | None = None,
         **params: Unpack[RunCreateParams],
-    ) -> Run:
+    ) -> Awaitable[Run]:
         """Create a run, then poll it until it is terminal or requires action.
 
         ``poll_interval_ms`` overrides the server's ``openai-poll-after-ms`` hint;
         ``poll_timeout`` (seconds) is an overall deadline raising ``APITimeoutError``.
         """
         request = self._builder.create_run(
-            thread_id, idempotency_key=self._client.new_idempotency_key(), **params
+            thread_id, idempotency_key=self._calls.idempotency_key(), **params
         )
-        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+        return self._calls.poll(request, poll_interval_ms, poll_timeout)
 
     def poll(
         self,
@@ -344,13 +345,13 @@ class Runs(_Resource):
         timeout: Timeout = NOT_GIVEN,
         poll_interval_ms: int | NotGiven = NOT_GIVEN,
         poll_timeout: float | None = None,
-    ) -> Run:
+    ) -> Awaitable[Run]:
         """Poll an existing run until it is terminal or requires action."""
         request = self._builder.retrieve_run(
             run_id, thread_id=thread_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
-        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+        return self._calls.poll(request, poll_interval_ms, poll_timeout)
 
     def submit_tool_outputs_and_poll(
         self,
@@ -364,74 +365,80 @@ class Runs(_Resource):
         extra_query: Query = None,
         extra_body: Body = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Run:
+    ) -> Awaitable[Run]:
         """Submit tool outputs, then poll the run until it stops again."""
         request = self._builder.submit_tool_outputs(
-            run_id, thread_id=thread_id, tool_outputs=cast("Any", tool_outputs),
+            run_id, thread_id=thread_id, tool_outputs=tool_outputs,
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout, idempotency_key=self._client.new_idempotency_key(),
+            timeout=timeout, idempotency_key=self._calls.idempotency_key(),
         )  # fmt: skip
-        return self._client.run_poll(request, poll_interval_ms, poll_timeout)
+        return self._calls.poll(request, poll_interval_ms, poll_timeout)
 
     @property
-    def with_raw_response(self) -> RunsWithRawResponse:
-        return RunsWithRawResponse(self)
+    def with_raw_response(self) -> AsyncRunsWithRawResponse:
+        return AsyncRunsWithRawResponse(self)
 
     @property
-    def with_streaming_response(self) -> RunsWithStreamingResponse:
-        return RunsWithStreamingResponse(self)
+    def with_streaming_response(self) -> AsyncRunsWithStreamingResponse:
+        return AsyncRunsWithStreamingResponse(self)
 
 
-def _raw(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
-    return cast(Callable[P, RawResponse[T]], method)
-
-
-def _streaming(method: Callable[P, T]) -> Callable[P, ResponseContextManager]:
-    return cast(Callable[P, ResponseContextManager], method)
-
-
-class RunsWithRawResponse:
+class AsyncRunsWithRawResponse:
     """``client.runs.with_raw_response``: the same methods, returning :class:`RawResponse`."""
 
-    def __init__(self, runs: Runs) -> None:
-        moded = Runs(runs._client, runs._client.execute_raw)
-        self.create = _raw(moded.create)
-        self.list = _raw(moded.list)
-        self.retrieve = _raw(moded.retrieve)
-        self.update = _raw(moded.update)
-        self.cancel = _raw(moded.cancel)
-        self.submit_tool_outputs = _raw(moded.submit_tool_outputs)
-        self.steps = StepsWithRawResponse(moded.steps)
+    def __init__(self, runs: AsyncRuns) -> None:
+        moded = AsyncRuns(runs._calls.raw_calls())
+        self.create = raw_method(moded.create)
+        self.list = raw_page_method(moded.list)
+        self.retrieve = raw_method(moded.retrieve)
+        self.update = raw_method(moded.update)
+        self.cancel = raw_method(moded.cancel)
+        self.submit_tool_outputs = raw_method(moded.submit_tool_outputs)
+        self.steps = AsyncStepsWithRawResponse(moded.steps)
 
 
-class RunsWithStreamingResponse:
+class AsyncRunsWithStreamingResponse:
     """``client.runs.with_streaming_response``: methods return a context manager whose
     response body is read only when asked."""
 
-    def __init__(self, runs: Runs) -> None:
-        moded = Runs(runs._client, runs._client.execute_streaming)
-        self.create = _streaming(moded.create)
-        self.list = _streaming(moded.list)
-        self.retrieve = _streaming(moded.retrieve)
-        self.update = _streaming(moded.update)
-        self.cancel = _streaming(moded.cancel)
-        self.submit_tool_outputs = _streaming(moded.submit_tool_outputs)
-        self.steps = StepsWithStreamingResponse(moded.steps)
+    def __init__(self, runs: AsyncRuns) -> None:
+        moded = AsyncRuns(runs._calls.streaming_calls())
+        self.create = streaming_method(moded.create)
+        self.list = streaming_method(moded.list)
+        self.retrieve = streaming_method(moded.retrieve)
+        self.update = streaming_method(moded.update)
+        self.cancel = streaming_method(moded.cancel)
+        self.submit_tool_outputs = streaming_method(moded.submit_tool_outputs)
+        self.steps = AsyncStepsWithStreamingResponse(moded.steps)
 
 
-class StepsWithRawResponse:
+class AsyncStepsWithRawResponse:
     """``client.runs.steps.with_raw_response``."""
 
-    def __init__(self, steps: Steps) -> None:
-        moded = Steps(steps._client, steps._client.execute_raw)
-        self.list = _raw(moded.list)
-        self.retrieve = _raw(moded.retrieve)
+    def __init__(self, steps: AsyncSteps) -> None:
+        moded = AsyncSteps(steps._calls.raw_calls())
+        self.list = raw_page_method(moded.list)
+        self.retrieve = raw_method(moded.retrieve)
 
 
-class StepsWithStreamingResponse:
+class AsyncStepsWithStreamingResponse:
     """``client.runs.steps.with_streaming_response``."""
 
-    def __init__(self, steps: Steps) -> None:
-        moded = Steps(steps._client, steps._client.execute_streaming)
-        self.list = _streaming(moded.list)
-        self.retrieve = _streaming(moded.retrieve)
+    def __init__(self, steps: AsyncSteps) -> None:
+        moded = AsyncSteps(steps._calls.streaming_calls())
+        self.list = streaming_method(moded.list)
+        self.retrieve = streaming_method(moded.retrieve)
+
+
+class AsyncThreads:
+    """``client.beta.threads``: the runs of threads."""
+
+    def __init__(self, runs: AsyncRuns) -> None:
+        self.runs = runs
+
+
+class AsyncBeta:
+    """``client.beta``, where the official SDK keeps the Assistants API."""
+
+    def __init__(self, runs: AsyncRuns) -> None:
+        self.threads = AsyncThreads(runs)

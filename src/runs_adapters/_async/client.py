@@ -1,0 +1,69 @@
+"""``AsyncClient``: the official SDK's runs API (``client.runs``, ``client.beta.threads.runs``)
+on the transport of your choice.
+
+The client shows only that API; its plumbing (settings, transport, driver) is one private
+caller object, which is what its resources call.
+"""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import Self, Unpack
+
+from .._select import ENV_VAR, async_transport
+from .._settings import ClientOptions, Settings
+from .._transport import AsyncTransport
+from .calls import AsyncCaller
+from .resources import AsyncBeta, AsyncRuns
+
+__all__ = ["AsyncClient"]
+
+
+class AsyncClient:
+    """A client for the Assistants runs API.
+
+    ``transport`` is a name (see ``runs_adapters.TRANSPORTS``) or an instance; by default
+    ``RUNS_TRANSPORT`` or httpx. The other options are :class:`ClientOptions`.
+    """
+
+    runs: AsyncRuns
+    beta: AsyncBeta
+
+    def __init__(
+        self, *, transport: str | AsyncTransport | None = None, **options: Unpack[ClientOptions]
+    ) -> None:
+        settings = Settings(type(self).__name__, options)
+        chosen = async_transport(transport, os.environ.get(ENV_VAR))
+        self._caller = AsyncCaller(settings, chosen)
+        self.runs = AsyncRuns(self._caller)
+        self.beta = AsyncBeta(self.runs)
+
+    @property
+    def base_url(self) -> str:
+        return self._caller.settings.config.base_url
+
+    @property
+    def timeout(self) -> float | None:
+        return self._caller.settings.config.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._caller.settings.config.max_retries
+
+    async def close(self) -> None:
+        """Release the transport's connections (a transport you passed in is yours to close)."""
+        await self._caller.aclose()
+
+    aclose = close  # async only
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"

@@ -1,0 +1,137 @@
+"""What both clients share and that does no I/O: options, configuration, request
+building, the flows a call runs, and turning a response into a result.
+
+:class:`Settings` is built once per client from its keyword arguments
+(:class:`ClientOptions`) and the environment; the callers in ``_async/client.py`` and the
+generated ``_sync/client.py`` hold one and add only the I/O.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+
+from runs_core import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_EVENT_SIZE,
+    DEFAULT_MAX_TRAILING_BYTES,
+    NOT_GIVEN,
+    ClientConfig,
+    Flow,
+    NotGiven,
+    Request,
+    RequestBuilder,
+    Response,
+    RetryPolicy,
+    configure_logging,
+    send_with_retries,
+)
+
+if TYPE_CHECKING:
+    from runs_core import AssistantStreamDecoder
+    from runs_core.models import Run
+
+__all__ = ["ClientOptions", "Settings"]
+
+
+class ClientOptions(TypedDict, total=False):
+    """Keyword arguments shared by :class:`Client` and :class:`AsyncClient`.
+
+    ``api_key``, ``base_url``, ``organization`` and ``project`` default to the
+    ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID``
+    environment variables; ``timeout`` (seconds, default 600) bounds connecting and each
+    read; ``max_retries`` defaults to 2. The ``max_*`` limits bound what a server can make
+    the client hold: a buffered body (32 MiB), one stream event (16 Mi characters) and the
+    bytes read after a stream's ``done`` (64 KiB).
+    """
+
+    api_key: str | None
+    base_url: str | None
+    organization: str | None
+    project: str | None
+    timeout: float | NotGiven | None
+    max_retries: int | None
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, object] | None
+    max_body_bytes: int
+    max_event_size: int
+    max_trailing_bytes: int
+
+
+class Settings:
+    """A client's configuration and the sans-I/O steps of a call (no I/O here)."""
+
+    def __init__(self, client: str, options: ClientOptions) -> None:
+        unknown = sorted(set(options) - ClientOptions.__optional_keys__)
+        if unknown:
+            raise TypeError(f"{client}() got unexpected keyword arguments: {unknown}")
+        configure_logging(os.environ)
+        self.config = ClientConfig.from_env(
+            os.environ,
+            api_key=options.get("api_key"),
+            base_url=options.get("base_url"),
+            organization=options.get("organization"),
+            project=options.get("project"),
+            timeout=options.get("timeout", NOT_GIVEN),
+            max_retries=options.get("max_retries"),
+            default_headers=options.get("default_headers"),
+            default_query=options.get("default_query"),
+        )
+        self.builder = RequestBuilder(self.config)
+        self.max_body_bytes = options.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
+        self.max_event_size = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
+        self.max_trailing_bytes = options.get("max_trailing_bytes", DEFAULT_MAX_TRAILING_BYTES)
+
+    @classmethod
+    def build(cls, client: str, **options: Unpack[ClientOptions]) -> Settings:
+        """Settings from a client's keyword arguments (unknown ones are refused)."""
+        return cls(client, options)
+
+    def new_decoder(self, request: Request, request_id: str | None) -> AssistantStreamDecoder:
+        """A decoder for one stream, with this client's limits; its errors name
+        ``request`` and the response's ``request_id``."""
+        from runs_core import AssistantStreamDecoder
+
+        return AssistantStreamDecoder(
+            max_event_size=self.max_event_size,
+            max_trailing_bytes=self.max_trailing_bytes,
+            request=request,
+            request_id=request_id,
+        )
+
+    @staticmethod
+    def idempotency_key() -> str:
+        """A fresh key per call; every retry of that call repeats it."""
+        return f"runs-{uuid.uuid4().hex}"
+
+    @staticmethod
+    def send_flow(request: Request) -> Flow[Response]:
+        """Send ``request``, retrying as its ``max_retries`` and the server allow."""
+        policy = RetryPolicy(max_retries=request.max_retries)
+        return send_with_retries(request, policy, now=time.time, jitter=random.random)
+
+    def poll_flow(
+        self, request: Request, interval_ms: int | NotGiven, deadline: float | None
+    ) -> Flow[Run]:
+        """Send ``request`` (which returns a run), then poll the run until it stops."""
+        from runs_core import send_and_poll
+
+        interval = None if isinstance(interval_ms, NotGiven) else interval_ms / 1000.0
+        return send_and_poll(
+            self.builder, request, interval=interval, timeout=deadline,
+            now=time.time, monotonic=time.monotonic, jitter=random.random,
+        )  # fmt: skip
+
+    @staticmethod
+    def parse(request: Request, response: Response) -> Any:
+        """The typed result of a buffered response (the models load on first use)."""
+        from runs_core import parse_response
+
+        return parse_response(request, response.status, response.headers, response.body or b"")
+
+    def __repr__(self) -> str:
+        return f"Settings(base_url={self.config.base_url!r})"

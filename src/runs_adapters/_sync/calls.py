@@ -1,0 +1,191 @@
+# Generated from runs_adapters/_async/calls.py by scripts/unasync.py: do not edit.
+# Change the async source and run `python scripts/unasync.py`.
+"""What resources call: :class:`Calls`, and the callers that answer it.
+
+A resource method builds its request with the core's ``RequestBuilder`` and hands it to
+its caller. The caller behind a client (:class:`Caller`) sends it through the
+core's flows on the driver and answers with the typed result. ``with_raw_response`` and
+``with_streaming_response`` give the same resource a caller that answers with a
+:class:`RawResponse` (:class:`RawCaller`) or a lazily read response
+(:class:`StreamingCaller`) instead; that is all they change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import attrs
+
+from runs_core import NotGiven, Request, RequestBuilder, Response
+
+from .._responses import RawResponse
+from .._settings import Settings
+from .._transport import SyncTransport, SyncTransportResponse
+from ._primitives import SyncCursorPage, first_page
+from .driver import Driver
+from .raw import ResponseContextManager, StreamedResponse
+from .streams import Stream
+
+if TYPE_CHECKING:
+    from runs_core.models import CursorPage, Run
+
+__all__ = ["Caller", "Calls", "RawCaller", "StreamingCaller"]
+
+M = TypeVar("M")
+
+
+class Calls(Protocol):
+    """The calls a resource makes; a request's type parameter is what it parses into."""
+
+    @property
+    def builder(self) -> RequestBuilder: ...
+
+    def idempotency_key(self) -> str: ...
+
+    def model(self, request: Request[M]) -> M: ...
+
+    def run_or_stream(self, request: Request) -> Run | Stream: ...
+
+    def stream(self, request: Request) -> Stream: ...
+
+    def page(self, request: Request[CursorPage[M]]) -> SyncCursorPage[M]: ...
+
+    def poll(
+        self, request: Request, interval_ms: int | NotGiven, deadline: float | None
+    ) -> Run: ...
+
+    def raw_calls(self) -> Calls:
+        """The same calls, answered with a ``RawResponse``."""
+        ...
+
+    def streaming_calls(self) -> Calls:
+        """The same calls, answered with a lazily read response."""
+        ...
+
+
+class Caller:
+    """The plumbing behind a client: settings, transport and driver."""
+
+    def __init__(self, settings: Settings, transport: SyncTransport) -> None:
+        self.settings = settings
+        self.builder = settings.builder
+        self.transport = transport
+        self.driver = Driver(transport, max_body_bytes=settings.max_body_bytes)
+
+    def idempotency_key(self) -> str:
+        return self.settings.idempotency_key()
+
+    def model(self, request: Request[M]) -> M:
+        response, _ = self.driver.run(self.settings.send_flow(request))
+        result: M = self.settings.parse(request, response)
+        return result
+
+    def run_or_stream(self, request: Request) -> Run | Stream:
+        response, opened = self.driver.run(self.settings.send_flow(request))
+        if opened is not None:
+            return self.open_stream(request, opened)
+        run: Run = self.settings.parse(request, response)
+        return run
+
+    def stream(self, request: Request) -> Stream:
+        _, opened = self.driver.run(self.settings.send_flow(_keep_open(request)))
+        assert opened is not None  # a stream request's 2xx head leaves the body open
+        return self.open_stream(request, opened)
+
+    def page(self, request: Request[CursorPage[M]]) -> SyncCursorPage[M]:
+        return first_page(request, self.fetch_page)
+
+    def fetch_page(self, request: Request) -> SyncCursorPage[Any]:
+        response, _ = self.driver.run(self.settings.send_flow(request))
+        return SyncCursorPage(request, self.settings.parse(request, response), self.fetch_page)
+
+    def poll(self, request: Request, interval_ms: int | NotGiven, deadline: float | None) -> Run:
+        flow = self.settings.poll_flow(request, interval_ms, deadline)
+        run, _ = self.driver.run(flow)
+        return run
+
+    def raw_calls(self) -> RawCaller:
+        return RawCaller(self)
+
+    def streaming_calls(self) -> StreamingCaller:
+        return StreamingCaller(self)
+
+    def open_stream(self, request: Request, opened: SyncTransportResponse) -> Stream:
+        decoder = self.settings.new_decoder(request, opened.headers.get("x-request-id"))
+        return Stream(opened, request, decoder=decoder)
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+class _ModeCaller:
+    """A caller answering every call the same way; its ``poll`` is never reached (the
+    raw and streaming method tables have no polling helpers)."""
+
+    def __init__(self, caller: Caller) -> None:
+        self._caller = caller
+        self.builder = caller.builder
+        self.idempotency_key = caller.idempotency_key
+        self.poll = caller.poll
+        self.raw_calls = caller.raw_calls
+        self.streaming_calls = caller.streaming_calls
+
+    def _call(self, request: Request) -> Any:
+        raise NotImplementedError
+
+    def model(self, request: Request[M]) -> Any:
+        return self._call(request)
+
+    def run_or_stream(self, request: Request) -> Any:
+        return self._call(request)
+
+    def stream(self, request: Request) -> Any:
+        return self._call(request)
+
+    def page(self, request: Request[CursorPage[M]]) -> Any:
+        return self._call(request)
+
+
+class RawCaller(_ModeCaller):
+    """Answers with a :class:`RawResponse`: ``parse()`` gives the stream, if one was
+    opened, or the result (a list's page included), parsed on first call."""
+
+    def _call(self, request: Request) -> RawResponse[Any]:
+        caller = self._caller
+        response, opened = caller.driver.run(caller.settings.send_flow(request))
+        if opened is not None:
+            stream = caller.open_stream(request, opened)
+            return RawResponse(request, response.status, response.headers, None, lambda: stream)
+        return RawResponse(
+            request, response.status, response.headers, response.body,
+            lambda: self._parsed(request, response),
+        )  # fmt: skip
+
+    def _parsed(self, request: Request, response: Response) -> Any:
+        result = self._caller.settings.parse(request, response)
+        if request.result.is_page:
+            return SyncCursorPage(request, result, self._caller.fetch_page)
+        return result
+
+
+class StreamingCaller(_ModeCaller):
+    """Answers with a context manager that sends on entry and reads the body only when
+    asked."""
+
+    def _call(self, request: Request) -> ResponseContextManager:
+        caller = self._caller
+
+        def open_response() -> StreamedResponse:
+            _, opened = caller.driver.run(caller.settings.send_flow(_keep_open(request)))
+            assert opened is not None
+            return StreamedResponse(
+                request, opened, caller.settings.max_body_bytes, caller.settings.new_decoder
+            )
+
+        return ResponseContextManager(open_response)
+
+
+def _keep_open(request: Request) -> Request:
+    # ``stream=True`` on the descriptor tells the driver to leave a 2xx body unread; the
+    # result kind (and so how the body is parsed later) is unchanged.
+    return request if request.stream else attrs.evolve(request, stream=True)

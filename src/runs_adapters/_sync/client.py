@@ -1,0 +1,69 @@
+# Generated from runs_adapters/_async/client.py by scripts/unasync.py: do not edit.
+# Change the async source and run `python scripts/unasync.py`.
+"""``Client``: the official SDK's runs API (``client.runs``, ``client.beta.threads.runs``)
+on the transport of your choice.
+
+The client shows only that API; its plumbing (settings, transport, driver) is one private
+caller object, which is what its resources call.
+"""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import Self, Unpack
+
+from .._select import ENV_VAR, sync_transport
+from .._settings import ClientOptions, Settings
+from .._transport import SyncTransport
+from .calls import Caller
+from .resources import Beta, Runs
+
+__all__ = ["Client"]
+
+
+class Client:
+    """A client for the Assistants runs API.
+
+    ``transport`` is a name (see ``runs_adapters.TRANSPORTS``) or an instance; by default
+    ``RUNS_TRANSPORT`` or httpx. The other options are :class:`ClientOptions`.
+    """
+
+    runs: Runs
+    beta: Beta
+
+    def __init__(
+        self, *, transport: str | SyncTransport | None = None, **options: Unpack[ClientOptions]
+    ) -> None:
+        settings = Settings(type(self).__name__, options)
+        chosen = sync_transport(transport, os.environ.get(ENV_VAR))
+        self._caller = Caller(settings, chosen)
+        self.runs = Runs(self._caller)
+        self.beta = Beta(self.runs)
+
+    @property
+    def base_url(self) -> str:
+        return self._caller.settings.config.base_url
+
+    @property
+    def timeout(self) -> float | None:
+        return self._caller.settings.config.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._caller.settings.config.max_retries
+
+    def close(self) -> None:
+        """Release the transport's connections (a transport you passed in is yours to close)."""
+        self._caller.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
