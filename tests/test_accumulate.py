@@ -9,19 +9,19 @@ import pytest
 from openai.lib.streaming._deltas import accumulate_delta
 from tests._helpers.streams import text_run_stream
 
-from runs_core import StreamError
-from runs_core._accumulate import (
+from runs_core import (
+    AssistantStreamDecoder,
+    AssistantStreamEvent,
     ContentPartCreated,
     ContentPartDeltaApplied,
     MessageDeltaApplied,
     MessageFinished,
     RunAccumulator,
+    StreamError,
     ToolCallCreated,
     ToolCallDeltaApplied,
-    merge_dict,
 )
-from runs_core._events import AssistantStreamEvent
-from runs_core._stream_decoder import AssistantStreamDecoder
+from runs_core._accumulate import merge_dict
 from runs_core.models import (
     CodeInterpreterToolCall,
     FileCitationAnnotation,

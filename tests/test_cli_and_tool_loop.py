@@ -9,7 +9,7 @@ import pytest
 
 from runs_adapters import Client
 from runs_adapters.cli import main
-from runs_core._tool_loop import ToolCallError, ToolLoopState
+from runs_core import ToolCallError, ToolLoopState
 from runs_core.models import Run
 from runs_emulator import EmulatorThread
 

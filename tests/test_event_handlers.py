@@ -21,15 +21,13 @@ import pytest
 import trio
 from tests._helpers.streams import text_run_stream, tool_call_stream
 
-from runs_adapters.event_handler import (
+from runs_adapters import (
     AssistantEventHandler,
     AssistantStreamManager,
     AsyncAssistantEventHandler,
     AsyncAssistantStreamManager,
 )
-from runs_core import StreamErrorEvent
-from runs_core._events import AssistantStreamEvent
-from runs_core._stream_decoder import AssistantStreamDecoder
+from runs_core import AssistantStreamDecoder, AssistantStreamEvent, StreamErrorEvent
 
 # --- stream bytes ----------------------------------------------------------------------
 THREAD, ASSISTANT, RUN = "thread_1", "asst_1", "run_1"
@@ -536,7 +534,7 @@ def test_error_event_reaches_on_exception_and_until_done_raises() -> None:
 
 
 def test_error_event_typed_in_the_iterable_also_raises() -> None:
-    from runs_core._events import ErrorEvent
+    from runs_core import ErrorEvent
     from runs_core.models import ErrorObject
 
     events = [

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from tests._helpers.contract import spec
 
-from runs_core import _events as ev
+import runs_core
+from runs_core import (
+    EVENT_TYPES,
+    DoneEvent,
+    ErrorEvent,
+    StreamEventDecodeError,
+    ThreadMessageDelta,
+    ThreadRunCompleted,
+    ThreadRunFailed,
+    UnknownEvent,
+    parse_event,
+)
 from runs_core import models as m
-from runs_core._errors import StreamEventDecodeError
 
-SPEC_PATH = Path("/work/shared/openapi/runs.yaml")
-if not SPEC_PATH.exists():
-    SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "runs.yaml"
-SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
+SPEC: dict[str, Any] = spec()
 SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
 
 DATA_MODELS = {
@@ -60,19 +66,19 @@ def test_contract_lists_the_known_event_families() -> None:
 
 @pytest.mark.parametrize("name", sorted(CONTRACT_EVENTS))
 def test_every_contract_event_has_a_class_and_data_model(name: str) -> None:
-    cls, data_type = ev.EVENT_TYPES[name]
+    cls, data_type = EVENT_TYPES[name]
     assert cls.event == name
-    assert cls.__name__ in ev.__all__
+    assert cls.__name__ in runs_core.__all__
     schema = CONTRACT_EVENTS[name]
     assert data_type is (str if schema == "string" else DATA_MODELS[schema])
 
 
 def test_table_has_no_event_the_contract_lacks() -> None:
-    assert set(ev.EVENT_TYPES) == set(CONTRACT_EVENTS)
+    assert set(EVENT_TYPES) == set(CONTRACT_EVENTS)
 
 
 def test_class_names_follow_the_official_sdk() -> None:
-    names = {cls.__name__ for cls, _ in ev.EVENT_TYPES.values()}
+    names = {cls.__name__ for cls, _ in EVENT_TYPES.values()}
     assert {"ThreadRunCreated", "ThreadRunStepDelta", "ThreadMessageDelta", "ErrorEvent"} <= names
     assert "DoneEvent" in names
 
@@ -109,7 +115,7 @@ def _repair(data: str) -> str:
 
 def test_stray_brace_in_examples_is_rejected_not_ignored() -> None:
     with pytest.raises(StreamEventDecodeError, match="not valid JSON"):
-        ev.parse_event("thread.run.created", _sse_examples()[0][1] + "}")
+        parse_event("thread.run.created", _sse_examples()[0][1] + "}")
 
 
 SSE_EXAMPLES = _sse_examples()
@@ -122,8 +128,8 @@ def test_streaming_examples_are_found() -> None:
 
 @pytest.mark.parametrize(("name", "data"), SSE_EXAMPLES)
 def test_streaming_example_events_parse_to_their_class(name: str, data: str) -> None:
-    event = ev.parse_event(name, data)
-    assert type(event) is ev.EVENT_TYPES[name][0]
+    event = parse_event(name, data)
+    assert type(event) is EVENT_TYPES[name][0]
     assert event.event == name
     if name != "done":
         dumped = event.data.model_dump(mode="json", exclude_unset=True)  # type: ignore[union-attr]
@@ -137,8 +143,8 @@ DELTA = (
 
 
 def test_message_delta_is_typed_down_to_the_text() -> None:
-    event = ev.parse_event("thread.message.delta", DELTA)
-    assert isinstance(event, ev.ThreadMessageDelta)
+    event = parse_event("thread.message.delta", DELTA)
+    assert isinstance(event, ThreadMessageDelta)
     assert isinstance(event.data, m.MessageDeltaEvent)
     block = event.data.delta.content[0]  # type: ignore[index]
     assert isinstance(block, m.TextDeltaBlock)
@@ -146,8 +152,8 @@ def test_message_delta_is_typed_down_to_the_text() -> None:
 
 
 def test_events_are_frozen_and_compare_by_value() -> None:
-    one = ev.parse_event("thread.message.delta", DELTA)
-    assert one == ev.parse_event("thread.message.delta", DELTA)
+    one = parse_event("thread.message.delta", DELTA)
+    assert one == parse_event("thread.message.delta", DELTA)
     with pytest.raises(AttributeError):
         one.data = None  # type: ignore[misc]
 
@@ -164,47 +170,47 @@ def test_same_data_under_different_names_gives_different_classes() -> None:
             "model": "x",
         }
     )
-    completed = ev.parse_event("thread.run.completed", run)
-    failed = ev.parse_event("thread.run.failed", run)
-    assert type(completed) is ev.ThreadRunCompleted
-    assert type(failed) is ev.ThreadRunFailed
+    completed = parse_event("thread.run.completed", run)
+    failed = parse_event("thread.run.failed", run)
+    assert type(completed) is ThreadRunCompleted
+    assert type(failed) is ThreadRunFailed
     assert completed != failed
 
 
 def test_unknown_event_name_is_kept_raw() -> None:
-    event = ev.parse_event("thread.run.paused", '{"id": "run_1", "whatever": [1]}')
-    assert event == ev.UnknownEvent("thread.run.paused", '{"id": "run_1", "whatever": [1]}')
+    event = parse_event("thread.run.paused", '{"id": "run_1", "whatever": [1]}')
+    assert event == UnknownEvent("thread.run.paused", '{"id": "run_1", "whatever": [1]}')
     assert event.event == "thread.run.paused"
 
 
 def test_unknown_event_with_non_json_data_is_not_an_error() -> None:
-    assert ev.parse_event("ping", "not json").data == "not json"
+    assert parse_event("ping", "not json").data == "not json"
 
 
 def test_done_event() -> None:
-    event = ev.parse_event("done", "[DONE]")
-    assert isinstance(event, ev.DoneEvent)
+    event = parse_event("done", "[DONE]")
+    assert isinstance(event, DoneEvent)
     assert (event.event, event.data) == ("done", "[DONE]")
 
 
 def test_error_event_is_returned_not_raised() -> None:
     data = '{"code": "server_error", "message": "boom", "param": null, "type": "server_error"}'
-    event = ev.parse_event("error", data)
-    assert isinstance(event, ev.ErrorEvent)
+    event = parse_event("error", data)
+    assert isinstance(event, ErrorEvent)
     assert event.event == "error"
     assert (event.data.message, event.data.code) == ("boom", "server_error")
 
 
 def test_error_event_wrapped_like_an_http_error_body_is_unwrapped() -> None:
-    event = ev.parse_event("error", '{"error": {"message": "boom", "type": "server_error"}}')
-    assert isinstance(event, ev.ErrorEvent)
+    event = parse_event("error", '{"error": {"message": "boom", "type": "server_error"}}')
+    assert isinstance(event, ErrorEvent)
     assert event.data.message == "boom"
 
 
 @pytest.mark.parametrize("name", sorted(set(CONTRACT_EVENTS) - {"done"}))
 def test_data_that_is_not_json_raises_naming_the_event(name: str) -> None:
     with pytest.raises(StreamEventDecodeError, match="not valid JSON") as info:
-        ev.parse_event(name, '{"id": "x", oops')
+        parse_event(name, '{"id": "x", oops')
     assert name in str(info.value)
     assert '{"id": "x", oops' in str(info.value)
     assert (info.value.event, info.value.data) == (name, '{"id": "x", oops')
@@ -213,25 +219,25 @@ def test_data_that_is_not_json_raises_naming_the_event(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(set(CONTRACT_EVENTS) - {"done"}))
 def test_data_of_the_wrong_shape_raises_naming_the_event_and_model(name: str) -> None:
     with pytest.raises(StreamEventDecodeError, match="does not fit") as info:
-        ev.parse_event(name, '{"id": 12}')
+        parse_event(name, '{"id": 12}')
     message = str(info.value)
     assert name in message
-    assert ev.EVENT_TYPES[name][1].__name__ in message
+    assert EVENT_TYPES[name][1].__name__ in message
 
 
 def test_wrong_shape_message_points_at_the_bad_field() -> None:
     bad = DELTA.replace('"index":0', '"index":"zero"')
     with pytest.raises(StreamEventDecodeError, match=r"delta\.content\.0"):
-        ev.parse_event("thread.message.delta", bad)
+        parse_event("thread.message.delta", bad)
 
 
 def test_json_that_is_not_an_object_raises() -> None:
     with pytest.raises(StreamEventDecodeError, match=r"thread\.run\.created"):
-        ev.parse_event("thread.run.created", "[1, 2]")
+        parse_event("thread.run.created", "[1, 2]")
 
 
 def test_long_data_is_shown_as_an_excerpt() -> None:
     data = '{"id": 1, "pad": "' + "x" * 5000 + '"}'
     with pytest.raises(StreamEventDecodeError) as info:
-        ev.parse_event("thread.run.created", data)
+        parse_event("thread.run.created", data)
     assert len(str(info.value)) < 1000

@@ -17,8 +17,7 @@ import pytest
 from tests._helpers.unified import make_client, run_scenario
 
 import runs_core
-from runs_core._sse import DEFAULT_MAX_EVENT_SIZE
-from runs_core._stream_decoder import DEFAULT_MAX_TRAILING_BYTES
+from runs_core import DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_TRAILING_BYTES
 
 _SSE_HEAD = "content-type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
 _DONE = b"event: thread.unknown\ndata: {}\n\nevent: done\ndata: [DONE]\n\n"

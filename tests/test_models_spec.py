@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
+from tests._helpers.contract import spec
 
 from runs_core import models as m
 
-SPEC_PATH = Path("/work/shared/openapi/runs.yaml")
-if not SPEC_PATH.exists():  # a checkout may carry its own copy
-    SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "runs.yaml"
-SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
+SPEC: dict[str, Any] = spec()
 SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
 
 # Spec schema (or a path to an inline object inside one: "Schema/prop/prop") → model.

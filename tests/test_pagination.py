@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from runs_core import ClientConfig, Request, RequestBuilder
-from runs_core._pagination import next_page_request
+from runs_core import ClientConfig, Request, RequestBuilder, next_page_request
 from runs_core.models import CursorPage
 
 builder = RequestBuilder(ClientConfig(api_key="k", base_url="https://api.example.test/v1"))

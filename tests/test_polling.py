@@ -16,8 +16,9 @@ from runs_core import (
     Response,
     Send,
     Sleep,
+    send_and_poll,
 )
-from runs_core._polling import poll_interval, send_and_poll
+from runs_core._polling import poll_interval
 from runs_emulator import EmulatorThread
 
 BUILDER = RequestBuilder(ClientConfig(api_key="k", base_url="https://api.test/v1"))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from tests._helpers.contract import spec
 
 from runs_core import (
     APIResponseValidationError,
@@ -18,13 +17,9 @@ from runs_core import (
     Request,
     RequestBuilder,
     ResultKind,
+    parse_response,
 )
-from runs_core._response import parse_response
 from runs_core.models import CursorPage, Run, RunStep
-
-SPEC = Path("/work/shared/openapi/runs.yaml")
-if not SPEC.exists():  # a checkout outside the shared workspace carries its own copy
-    SPEC = Path(__file__).resolve().parent.parent / "openapi" / "runs.yaml"
 
 b = RequestBuilder(ClientConfig(api_key="k"))
 
@@ -45,9 +40,9 @@ REQUESTS: dict[str, Callable[[], Request]] = {
 
 
 def json_examples() -> list[Any]:
-    spec = yaml.safe_load(SPEC.read_text())
+    contract = spec()
     found = []
-    for operations in spec["paths"].values():
+    for operations in contract["paths"].values():
         for operation in operations.values():
             examples = operation["x-oaiMeta"]["examples"]
             for example in examples if isinstance(examples, list) else [examples]:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from runs_core import Headers
-from runs_core._retry import RetryDecision, RetryPolicy, retry_after_seconds
+from runs_core import Headers, RetryDecision, RetryPolicy
+from runs_core._retry import retry_after_seconds
 
 NOW = 1_700_000_000.0
 policy = RetryPolicy()

@@ -10,15 +10,20 @@ from runs_core import (
     APIConnectionError,
     APITimeoutError,
     ClientConfig,
+    Failure,
+    Flow,
     Headers,
     InternalServerError,
     NotFoundError,
     RateLimitError,
     Request,
     RequestBuilder,
+    Response,
+    RetryPolicy,
+    Send,
+    Sleep,
+    send_with_retries,
 )
-from runs_core._flow import Failure, Flow, Response, Send, Sleep, send_with_retries
-from runs_core._retry import RetryPolicy
 
 REQUEST: Request = RequestBuilder(ClientConfig(api_key="k")).retrieve_run("run_1", thread_id="t")
 OK = Response(200, Headers({"content-type": "application/json"}), b'{"id": "run_1"}')

@@ -17,9 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from tests._helpers import streams
 
-from runs_core import _sse
-from runs_core._errors import LimitExceededError
-from runs_core._sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
+from runs_core import (
+    DEFAULT_MAX_EVENT_SIZE,
+    LimitExceededError,
+    ServerSentEvent,
+    SSEDecoder,
+)
 
 Ev = tuple[str, str, str, int | None]
 
@@ -575,7 +578,7 @@ def test_the_limit_raises_exactly_when_the_reference_says_so(
 
 
 def long_lines_everywhere() -> Any:
-    return mock.patch.object(_sse, "_LONG_LINE", 1)
+    return mock.patch("runs_core._sse._LONG_LINE", 1)  # private threshold
 
 
 @settings(max_examples=500)

@@ -17,7 +17,7 @@ import pytest
 import trio
 import trustme
 
-from runs_adapters._transport import AsyncTransport
+from runs_adapters import AsyncTransport
 from runs_adapters.trio_h11 import TrioTransport
 from runs_core import (
     APIConnectionError,

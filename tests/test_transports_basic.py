@@ -27,7 +27,7 @@ import pytest
 import requests
 import trio
 
-from runs_adapters._transport import AsyncTransportResponse, SyncTransport, SyncTransportResponse
+from runs_adapters import AsyncTransportResponse, SyncTransport, SyncTransportResponse
 from runs_adapters.aiohttp_transport import AiohttpTransport
 from runs_adapters.httpx_async import HttpxAsyncTransport
 from runs_adapters.httpx_sync import HttpxTransport

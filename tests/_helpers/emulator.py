@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import httpx
 import jsonschema
-import yaml
+from tests._helpers.contract import spec as contract_spec
 
 from runs_emulator import EmulatorThread, start_in_thread
-
-SPEC = Path("/work/shared/openapi/runs.yaml")
-if not SPEC.exists():  # pragma: no cover - alternative checkouts keep a copy beside the repo
-    SPEC = Path(__file__).resolve().parents[3] / "shared" / "openapi" / "runs.yaml"
 
 KEY = "sk-emulator-test"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -47,7 +43,7 @@ def rewrite_nullable(node: Any) -> Any:
 
 @cache
 def spec() -> dict[str, Any]:
-    return rewrite_nullable(yaml.safe_load(SPEC.read_text()))
+    return rewrite_nullable(copy.deepcopy(contract_spec()))
 
 
 def validator(pointer: str) -> jsonschema.Draft202012Validator:

@@ -1,6 +1,6 @@
 """Realistic Assistants run streams, as the bytes a server sends, for benchmarks and tests.
 
-The payloads follow the shapes in ``/work/shared/openapi/runs.yaml`` (RunObject,
+The payloads follow the shapes in ``tests/contract/runs.yaml`` (RunObject,
 RunStepObject, MessageObject, MessageDeltaObject, RunStepDeltaObject) and the event order
 the API uses: run created/queued/in_progress, step created/in_progress, then the deltas,
 then the completion events and ``event: done`` / ``data: [DONE]``. JSON is compact, as

@@ -25,7 +25,8 @@ __all__ = ["Client"]
 class Client:
     """A client for the Assistants runs API.
 
-    ``transport`` is a name (see ``runs_adapters.TRANSPORTS``) or an instance; by default
+    ``transport`` is a transport's name (``"httpx"``; for blocking code also
+    ``"requests"``, for async code ``"aiohttp"`` and ``"trio"``) or an instance; by default
     ``RUNS_TRANSPORT`` or httpx. The other options are :class:`ClientOptions`.
     """
 
