@@ -36,14 +36,19 @@ FORBIDDEN = {
 LIBRARY = {"runs_core", "runs_adapters"}
 
 
-def _imported_roots(tree: ast.AST) -> set[str]:
-    roots: set[str] = set()
+def _imported_modules(tree: ast.AST) -> set[str]:
+    """Every module an absolute import names (relative imports stay in their package)."""
+    modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
+            modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+            modules.add(node.module)
+    return modules
+
+
+def _imported_roots(tree: ast.AST) -> set[str]:
+    return {module.split(".")[0] for module in _imported_modules(tree)}
 
 
 def test_core_imports_no_io_library() -> None:
@@ -124,20 +129,12 @@ UNASYNC = ROOT / "scripts" / "unasync.py"
 
 def _private_core_imports(tree: ast.AST) -> set[str]:
     """``runs_core._x`` modules imported (``runs_core`` and ``runs_core.models`` are public)."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
-        found.update(
-            name
-            for name in names
-            if name.startswith("runs_core.")
-            and any(part.startswith("_") for part in name.split(".")[1:])
-        )
-    return found
+    return {
+        module
+        for module in _imported_modules(tree)
+        if module.startswith("runs_core.")
+        and any(part.startswith("_") for part in module.split(".")[1:])
+    }
 
 
 def test_adapters_import_only_the_cores_public_names() -> None:
