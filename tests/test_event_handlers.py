@@ -947,3 +947,28 @@ def test_one_text_delta_callback_overridden_still_gets_every_call(body: bytes) -
         with AssistantStreamManager(lambda: DecodedStream(body), event_handler=handler) as s:
             s.until_done()
         assert log == [entry for entry in full if entry[0] == name]
+
+
+def test_final_run_steps_are_finished_where_the_sdks_stay_as_created() -> None:
+    # The SDK's snapshot of a step is replaced on `created` and merged on `delta` only, so
+    # `get_final_run_steps()` never shows `thread.run.step.completed` (difference 10).
+    body = code_interpreter_stream()
+    with AssistantStreamManager(lambda: DecodedStream(body)) as stream:
+        mine = [(step.id, step.status) for step in stream.get_final_run_steps()]
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+
+    client = openai.OpenAI(
+        api_key="x", base_url="http://test/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(respond)),
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with client.beta.threads.runs.stream(
+            thread_id=THREAD, assistant_id=ASSISTANT
+        ) as sdk_stream:
+            theirs = [(step.id, step.status) for step in sdk_stream.get_final_run_steps()]
+    assert [status for _, status in mine] == ["completed"] * len(mine)
+    assert [step_id for step_id, _ in theirs] == [step_id for step_id, _ in mine]
+    assert "completed" not in {status for _, status in theirs}

@@ -83,7 +83,7 @@ def test_the_error_body_fields_are_copied_onto_the_exception() -> None:
     assert error.param == "run_id"
     assert error.code == "not_found"
     assert error.request_id == "req_123"
-    assert error.body == json.loads(ERROR_BODY)
+    assert error.body == json.loads(ERROR_BODY)["error"]  # the inner object, as the SDK's
     assert error.error == json.loads(ERROR_BODY)["error"]
 
 
@@ -92,42 +92,34 @@ def test_the_response_headers_are_kept_on_the_exception() -> None:
     assert error.headers["retry-after"] == "3"
 
 
-def test_an_empty_body_gives_just_the_status_in_the_message() -> None:
-    error = status_error(None, 500, Headers(), b"")
-    assert str(error) == "Error code: 500"
-    assert (error.body, error.error, error.code, error.type, error.param) == (
-        None,
-        None,
-        None,
-        None,
-        None,
+SDK_CASES = [
+    (404, ERROR_BODY),
+    (500, b""),
+    (502, b"<html>Bad gateway</html>"),
+    (429, json.dumps({"message": "slow down", "type": "rate_limit", "code": None}).encode()),
+    (400, b'{"error": "bad thing"}'),
+    (400, json.dumps({"error": {"message": "x" * 2000}}).encode()),
+    (400, json.dumps({"error": {"message": "", "code": 7}}).encode()),
+    (409, b"  [1, 2]  "),
+    (503, b'{"error": null}'),
+]
+
+
+@pytest.mark.parametrize(("status", "body"), SDK_CASES)
+def test_status_errors_match_the_sdks(status: int, body: bytes) -> None:
+    import httpx
+    import openai
+
+    sdk = openai.OpenAI(api_key="x", base_url="http://test/v1")
+    request = httpx.Request("GET", "http://test/v1/threads/t/runs/r")
+    theirs = sdk._make_status_error_from_response(
+        httpx.Response(status, content=body, request=request)
     )
-
-
-def test_a_non_json_body_is_kept_as_text_in_the_message() -> None:
-    error = status_error(None, 502, Headers(), b"<html>Bad gateway</html>")
-    assert str(error) == "Error code: 502 - <html>Bad gateway</html>"
-    assert error.body == "<html>Bad gateway</html>"
-    assert error.error is None
-
-
-def test_an_error_object_without_an_error_wrapper_is_read_directly() -> None:
-    body = json.dumps({"message": "slow down", "type": "rate_limit", "code": None}).encode()
-    error = status_error(None, 429, Headers(), body)
-    assert str(error) == "Error code: 429 - slow down"
-    assert error.type == "rate_limit"
-    assert error.code is None
-
-
-def test_an_error_that_is_a_bare_string_becomes_the_message() -> None:
-    error = status_error(None, 400, Headers(), b'{"error": "bad thing"}')
-    assert str(error) == "Error code: 400 - bad thing"
-    assert error.error is None
-
-
-def test_a_long_message_is_cut_to_500_characters() -> None:
-    body = json.dumps({"error": {"message": "x" * 2000}}).encode()
-    assert str(status_error(None, 400, Headers(), body)) == "Error code: 400 - " + "x" * 500
+    ours = status_error(None, status, Headers(), body)
+    assert type(ours).__name__ == type(theirs).__name__
+    assert (str(ours), ours.message, ours.body) == (str(theirs), theirs.message, theirs.body)
+    assert (ours.code, ours.param, ours.type) == (theirs.code, theirs.param, theirs.type)
+    assert ours.status_code == theirs.status_code == status
 
 
 def test_the_request_is_attached_to_the_exception() -> None:

@@ -1,54 +1,107 @@
-""":class:`RawResponse`: what ``with_raw_response`` methods return, on both clients.
+"""What ``with_raw_response`` methods return (:class:`RawResponse`), and what it shares
+with the lazily read responses of ``with_streaming_response``.
 
-It wraps a finished exchange (the body is already read, or for a stream the connection
-is open): status, headers, request id, and a lazy, cached ``parse()``. The lazily read
-responses of ``with_streaming_response`` differ per flavour (``StreamedResponse`` and
-``AsyncStreamedResponse``).
+The official SDK's ``LegacyAPIResponse`` and ``APIResponse`` are the model: status,
+headers, the request as sent (``http_request``), ``url``, ``method``, ``elapsed``,
+``retries_taken``, ``request_id``, and ``parse()`` for the typed result.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from runs_core import Headers, Request
+from runs_core import Headers, Request, Response
 
-__all__ = ["RawResponse"]
+__all__ = ["RawResponse", "ResponseInfo", "SentRequest"]
 
 T = TypeVar("T")
 
 _NOT_PARSED: Any = object()
 
 
-class RawResponse(Generic[T]):
-    """Status, headers and body of a call, with the typed result one ``parse()`` away."""
+class _Closable(Protocol):
+    @property
+    def is_closed(self) -> bool: ...
 
-    def __init__(
-        self,
-        request: Request,
-        status_code: int,
-        headers: Headers,
-        content: bytes | None,
-        parser: Callable[[], T],
-    ) -> None:
+
+class SentRequest:
+    """The request as it went on the wire: ``method``, ``url``, ``headers`` (look them up
+    with ``headers.get(name)``, any case) and ``content``."""
+
+    __slots__ = ("content", "headers", "method", "url")
+
+    def __init__(self, request: Request) -> None:
+        self.method = request.method
+        self.url = request.url
+        self.headers = Headers(request.headers)
+        self.content = request.body
+
+    def __repr__(self) -> str:
+        return f"<SentRequest({self.method!r}, {self.url!r})>"
+
+
+class ResponseInfo:
+    """Status, headers and the story of the exchange, common to every response object."""
+
+    def __init__(self, request: Request, response: Response) -> None:
         self.request = request
-        self.status_code = status_code
-        self.headers = headers
-        self.content = content
-        self._parser = parser
-        self._parsed: T = _NOT_PARSED
+        self.status_code = response.status
+        self.headers: Headers = response.headers
+        self.retries_taken = response.retries_taken
+        self.elapsed = datetime.timedelta(seconds=response.elapsed)
+        """How long the answering attempt took: to the end of the body, or for a body
+        read lazily, to the arrival of the head."""
+
+    @property
+    def http_request(self) -> SentRequest:
+        return SentRequest(self.request)
+
+    @property
+    def url(self) -> str:
+        return self.request.url
+
+    @property
+    def method(self) -> str:
+        return self.request.method
 
     @property
     def request_id(self) -> str | None:
         return self.headers.get("x-request-id")
 
+
+class RawResponse(ResponseInfo, Generic[T]):
+    """A finished call: the body is read (or, for a stream, open), with the typed result
+    one ``parse()`` away."""
+
+    def __init__(
+        self,
+        request: Request,
+        response: Response,
+        parser: Callable[[], T],
+        *,
+        stream: _Closable | None = None,
+    ) -> None:
+        super().__init__(request, response)
+        self.content: bytes = response.body or b""
+        self._parser = parser
+        self._parsed: T = _NOT_PARSED
+        self._stream = stream
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the connection is released: always for a read body; for a stream,
+        once the stream is read to its end or closed."""
+        return True if self._stream is None else self._stream.is_closed
+
     @property
     def text(self) -> str:
-        return (self.content or b"").decode("utf-8", "replace")
+        return self.content.decode("utf-8", "replace")
 
     def json(self) -> Any:
-        return json.loads(self.content or b"null")
+        return json.loads(self.content)
 
     def parse(self) -> T:
         """The typed result (parsed once, then cached); for a stream, the stream object."""

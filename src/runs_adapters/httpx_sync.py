@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from runs_core import APIConnectionError, APITimeoutError, Headers, Request
+from runs_core import APIConnectionError, APITimeoutError, Headers, InvalidRequestError, Request
 
 __all__ = ["HttpxResponse", "HttpxTransport"]
 
@@ -54,7 +54,10 @@ def httpx_errors(request: Request) -> Iterator[None]:
         yield
     except httpx.TimeoutException as exc:
         raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from exc
-    except (httpx.TransportError, httpx.DecodingError) as exc:
+    except httpx.InvalidURL as exc:
+        raise InvalidRequestError(f"httpx cannot send to {request.url!r}: {exc}") from exc
+    except (httpx.HTTPError, httpx.StreamError) as exc:
+        # Transport, decoding and protocol errors, and a body that cannot be streamed.
         raise APIConnectionError(f"Connection error: {exc!r}", request=request) from exc
 
 
@@ -76,8 +79,10 @@ def build_httpx_request(
 
 
 def body_is_encoded(response: httpx.Response) -> bool:
-    """Whether httpx must decode the body (gzip...) rather than hand over raw bytes."""
-    return "content-encoding" in response.headers
+    """Whether the body must come through httpx's decoded iterator rather than as raw
+    bytes: it is compressed (gzip...), or it is already in memory (a response built with
+    ``content=``, as ``httpx.MockTransport`` handlers and respx return)."""
+    return "content-encoding" in response.headers or response.is_stream_consumed
 
 
 class HttpxResponse:

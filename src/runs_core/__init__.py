@@ -160,6 +160,7 @@ if TYPE_CHECKING:
     from ._stream_decoder import (
         AssistantStreamDecoder,
     )
+    from ._text import ByteChunker, LineDecoder, TextDecoder
     from ._tool_loop import (
         OnError,
         ToolCallError,
@@ -197,6 +198,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BodyBuffer",
+    "ByteChunker",
     "Callback",
     "Change",
     "ClientConfig",
@@ -213,6 +215,7 @@ __all__ = [
     "InternalServerError",
     "InvalidRequestError",
     "LimitExceededError",
+    "LineDecoder",
     "MessageCreated",
     "MessageDeltaApplied",
     "MessageFinished",
@@ -248,6 +251,7 @@ __all__ = [
     "StreamEventDecodeError",
     "StreamIncompleteError",
     "SubmitToolOutputsParams",
+    "TextDecoder",
     "ThreadCreated",
     "ThreadMessageCompleted",
     "ThreadMessageCreated",
@@ -429,6 +433,11 @@ __getattr__ = lazy_exports(
             "status_error",
         ),
         "._stream_decoder": ("AssistantStreamDecoder",),
+        "._text": (
+            "ByteChunker",
+            "LineDecoder",
+            "TextDecoder",
+        ),
         "._tool_loop": (
             "OnError",
             "ToolCallError",

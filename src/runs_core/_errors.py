@@ -138,9 +138,10 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(APIError):
     """The server answered with a 4xx or 5xx status.
 
-    ``response`` holds the status, headers and body bytes; ``body`` the parsed JSON (or
-    the text when it is not JSON). ``error`` holds the ``{"error": {...}}`` object when
-    the body had one; ``code``, ``param`` and ``type`` are copied from it.
+    ``response`` holds the status, headers and body bytes. ``body`` is what the official
+    SDK puts there: the inner object of an ``{"error": {...}}`` body, else the parsed
+    JSON, else the body's text. ``error`` is that object when it is one; ``code``,
+    ``param`` and ``type`` are copied from it.
     """
 
     response: Response
@@ -163,10 +164,7 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status
         self.headers = response.headers
-        error: dict[str, Any] | None = None
-        if isinstance(body, dict):
-            inner = body.get("error", body)
-            error = inner if isinstance(inner, dict) else None
+        error = body if isinstance(body, dict) else None
         self.error = error
         self.code = _str_or_none(error, "code")
         self.param = _str_or_none(error, "param")

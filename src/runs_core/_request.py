@@ -9,6 +9,7 @@ which is what lets the same core drive httpx, aiohttp, trio, requests or a plain
 from __future__ import annotations
 
 import enum
+import json
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -97,14 +98,36 @@ class Response:
     """A response's status and headers, and its body once read.
 
     ``body`` is ``None`` while a stream's body is still open on the transport. Errors keep
-    the response they were built from (``APIStatusError.response``).
+    the response they were built from (``APIStatusError.response``). A driver also records
+    how many retries came before this response and the seconds its attempt took (to the
+    end of the body, or to the head of a stream left open), which raw responses report.
     """
 
     status: int
     headers: Headers
     body: bytes | None
+    retries_taken: int = attrs.field(default=0, eq=False)
+    elapsed: float = attrs.field(default=0.0, eq=False)
 
     @property
     def request_id(self) -> str | None:
         """The server's ``x-request-id``, which support asks for."""
         return self.headers.get("x-request-id")
+
+    @property
+    def status_code(self) -> int:
+        """``status``, under the name httpx's responses (and so the SDK's errors) use."""
+        return self.status
+
+    @property
+    def content(self) -> bytes:
+        """The body's bytes (empty while a stream's body is open)."""
+        return self.body or b""
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ``ValueError`` if it is not JSON)."""
+        return json.loads(self.content)

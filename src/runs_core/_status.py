@@ -62,23 +62,25 @@ class BodyBuffer:
 def status_error(
     request: Request | None, status: int, headers: Headers, body: bytes
 ) -> APIStatusError:
-    """The exception for a non-2xx response, with the parsed error body when there is one."""
-    parsed: object | None
+    """The exception for a non-2xx response, shaped as the official SDK shapes it.
+
+    ``body`` on the error is the inner ``error`` object when the body is
+    ``{"error": {...}}``, else the parsed JSON, else the body's text; the message is
+    ``Error code: <status>``, followed by `` - <error.message>`` when there is one.
+    """
+    text = body.decode("utf-8", "replace").strip()
+    parsed: object = text
+    message = f"Error code: {status}"
     try:
-        parsed = json.loads(body) if body else None
+        parsed = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
-        parsed = body.decode("utf-8", "replace")
-    message = _error_message(status, parsed)
+        pass
+    else:
+        error = parsed.get("error", parsed) if isinstance(parsed, dict) else None
+        detail = error.get("message") if isinstance(error, dict) else None
+        if isinstance(detail, str) and detail:
+            message += f" - {detail}"
+    if isinstance(parsed, dict):
+        parsed = parsed.get("error", parsed)
     response = Response(status, headers, body)
     return status_class(status)(message, response=response, body=parsed, request=request)
-
-
-def _error_message(status: int, parsed: object | None) -> str:
-    detail: object = parsed
-    if isinstance(parsed, dict):
-        inner = parsed.get("error", parsed)
-        detail = inner.get("message", inner) if isinstance(inner, dict) else inner
-    if detail is None or detail == "":
-        return f"Error code: {status}"
-    text = detail if isinstance(detail, str) else json.dumps(detail)
-    return f"Error code: {status} - {text[:500]}"

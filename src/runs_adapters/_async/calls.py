@@ -112,6 +112,14 @@ class AsyncCaller:
     def streaming_calls(self) -> AsyncStreamingCaller:
         return AsyncStreamingCaller(self)
 
+    def shape(self, request: Request, response: Response) -> Any:
+        """A read response as its method returns it: the model, or a page that can fetch
+        the pages after it."""
+        result = self.settings.parse(request, response)
+        if request.result.is_page:
+            return AsyncCursorPage(request, result, self.fetch_page)
+        return result
+
     def open_stream(self, request: Request, opened: AsyncTransportResponse) -> AsyncStream:
         decoder = self.settings.new_decoder(request, opened.headers.get("x-request-id"))
         return AsyncStream(opened, request, decoder=decoder)
@@ -157,17 +165,8 @@ class AsyncRawCaller(_ModeCaller):
         response, opened = await caller.driver.run(caller.settings.send_flow(request))
         if opened is not None:
             stream = caller.open_stream(request, opened)
-            return RawResponse(request, response.status, response.headers, None, lambda: stream)
-        return RawResponse(
-            request, response.status, response.headers, response.body,
-            lambda: self._parsed(request, response),
-        )  # fmt: skip
-
-    def _parsed(self, request: Request, response: Response) -> Any:
-        result = self._caller.settings.parse(request, response)
-        if request.result.is_page:
-            return AsyncCursorPage(request, result, self._caller.fetch_page)
-        return result
+            return RawResponse(request, response, lambda: stream, stream=stream)
+        return RawResponse(request, response, lambda: caller.shape(request, response))
 
 
 class AsyncStreamingCaller(_ModeCaller):
@@ -178,11 +177,12 @@ class AsyncStreamingCaller(_ModeCaller):
         caller = self._caller
 
         async def open_response() -> AsyncStreamedResponse:
-            _, opened = await caller.driver.run(caller.settings.send_flow(_keep_open(request)))
+            head, opened = await caller.driver.run(caller.settings.send_flow(_keep_open(request)))
             assert opened is not None
             return AsyncStreamedResponse(
-                request, opened, caller.settings.max_body_bytes, caller.settings.new_decoder
-            )
+                request, head, opened, limit=caller.settings.max_body_bytes,
+                shape=caller.shape, open_stream=caller.open_stream,
+            )  # fmt: skip
 
         return AsyncResponseContextManager(open_response)
 

@@ -1,5 +1,7 @@
 """What ``with_streaming_response`` returns: a response whose body is read only when
-asked, inside a context manager that always releases the connection.
+asked, inside a context manager that always releases the connection. Its surface is the
+official SDK's ``APIResponse``: ``read()``, ``text()``, ``json()``, ``iter_bytes()``,
+``iter_text()``, ``iter_lines()``, ``parse()``, ``close()``.
 
 Also the typing of the ``with_raw_response`` / ``with_streaming_response`` method tables:
 their methods are the resource's own, run by a caller that answers with a
@@ -12,17 +14,21 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar, cast
+from typing import Any, ParamSpec, Self, TypeVar, cast
 
-from runs_core import BodyBuffer, Headers, Request, ResultKind
+from runs_core import (
+    BodyBuffer,
+    ByteChunker,
+    LineDecoder,
+    Request,
+    Response,
+    ResultKind,
+    TextDecoder,
+)
 
-from .._responses import RawResponse
+from .._responses import RawResponse, ResponseInfo
 from .._transport import AsyncTransportResponse
 from ._primitives import AsyncPaginator
-from .streams import AsyncStream
-
-if TYPE_CHECKING:
-    from runs_core import AssistantStreamDecoder
 
 __all__ = [
     "AsyncResponseContextManager",
@@ -36,32 +42,67 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class AsyncStreamedResponse:
-    """A response whose body is read lazily; use it inside ``async with``."""
+class AsyncStreamedResponse(ResponseInfo):
+    """A response whose body is read lazily; use it inside ``async with``.
+
+    ``parse()`` gives what the method would have returned: the model, a page (iterate it
+    for every item), or for an event stream the stream itself, over the open body.
+    """
 
     def __init__(
         self,
         request: Request,
-        response: AsyncTransportResponse,
+        head: Response,
+        opened: AsyncTransportResponse,
+        *,
         limit: int,
-        new_decoder: Callable[[Request, str | None], AssistantStreamDecoder] | None = None,
+        shape: Callable[[Request, Response], Any],
+        open_stream: Callable[[Request, AsyncTransportResponse], Any],
     ) -> None:
-        self.request = request
-        self.status_code = response.status
-        self.headers: Headers = response.headers
-        self._response = response
+        super().__init__(request, head)
+        self._response = opened
         self._limit = limit
-        self._new_decoder = new_decoder
+        self._shape = shape
+        self._open_stream = open_stream
         self._body: bytes | None = None
+        self._stream: Any = None
+        self.is_closed = False
+        """Whether the connection is released (body read, or closed)."""
 
-    @property
-    def request_id(self) -> str | None:
-        return self.headers.get("x-request-id")
-
-    async def iter_bytes(self) -> AsyncIterator[bytes]:
-        """The body as it arrives."""
-        async for chunk in self._response.aiter_bytes():
+    async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body as it arrives (in ``chunk_size`` pieces if given; the last may be
+        shorter). Reading it this way leaves nothing for ``read()``."""
+        chunker = ByteChunker(chunk_size)
+        if self._body is not None:
+            for chunk in [*chunker.feed(self._body), *chunker.flush()]:
+                yield chunk
+            return
+        async for data in self._response.aiter_bytes():
+            for chunk in chunker.feed(data):
+                yield chunk
+        for chunk in chunker.flush():
             yield chunk
+        await self.close()
+
+    async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        """The body decoded as UTF-8, as it arrives."""
+        decoder = TextDecoder()
+        async for chunk in self.iter_bytes(chunk_size):
+            text = decoder.feed(chunk)
+            if text:
+                yield text
+        rest = decoder.flush()
+        if rest:
+            yield rest
+
+    async def iter_lines(self) -> AsyncIterator[str]:
+        """The body's lines, without their line endings."""
+        lines = LineDecoder()
+        async for text in self.iter_text():
+            for line in lines.feed(text):
+                yield line
+        for line in lines.flush():
+            yield line
 
     async def read(self) -> bytes:
         """The whole body (bounded by the client's ``max_body_bytes``), read once."""
@@ -70,6 +111,7 @@ class AsyncStreamedResponse:
             async for chunk in self._response.aiter_bytes():
                 buffer.feed(chunk)
             self._body = buffer.getvalue()
+            await self.close()
         return self._body
 
     async def text(self) -> str:
@@ -79,19 +121,18 @@ class AsyncStreamedResponse:
         return json.loads(await self.read())
 
     async def parse(self) -> Any:
-        """The typed result; for an event stream, a stream of events over the open body."""
+        """The typed result: a model, a page, or a stream of events over the open body."""
         if self.request.result is ResultKind.EVENT_STREAM:
-            decoder = None
-            if self._new_decoder is not None:
-                decoder = self._new_decoder(self.request, self.request_id)
-            return AsyncStream(self._response, self.request, decoder=decoder)
-        from runs_core import parse_response
-
+            if self._stream is None:
+                self._stream = self._open_stream(self.request, self._response)
+            return self._stream
         body = await self.read()
-        return parse_response(self.request, self.status_code, self.headers, body)
+        return self._shape(self.request, Response(self.status_code, self.headers, body))
 
     async def close(self) -> None:
+        """Release the connection (back to the pool if the body was read in full)."""
         await self._response.aclose()
+        self.is_closed = True
 
     async def __aenter__(self) -> Self:
         return self

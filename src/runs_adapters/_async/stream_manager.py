@@ -45,6 +45,13 @@ class AsyncAssistantStreamManager(Generic[AH]):
         event_handler: AH | None = None,
         continue_from: AsyncAssistantEventHandler | None = None,
     ) -> None:
+        if event_handler is not None and not isinstance(event_handler, AsyncAssistantEventHandler):
+            # An official SDK handler (or the other flavour's) would fail mid-stream.
+            raise TypeError(
+                f"event_handler must be an instance of a subclass of "
+                f"runs_adapters.AsyncAssistantEventHandler, not {_qualname(event_handler)}: "
+                f"import AsyncAssistantEventHandler from runs_adapters instead of openai"
+            )
         self._open = open_stream
         self._handler = event_handler if event_handler is not None else AsyncAssistantEventHandler()
         self._continue_from = continue_from
@@ -64,3 +71,8 @@ class AsyncAssistantStreamManager(Generic[AH]):
     ) -> None:
         if self._stream is not None:
             await close_stream(self._stream)
+
+
+def _qualname(value: object) -> str:
+    cls = type(value)
+    return f"{cls.__module__}.{cls.__qualname__}"

@@ -43,6 +43,8 @@ class AsyncStream:
         self.response = response
         self.request = request
         self.decoder = decoder
+        self.is_closed = False
+        """Whether the connection is released (read to its end, failed, or closed)."""
         self._iterator = self._events()
 
     @property
@@ -83,11 +85,13 @@ class AsyncStream:
             raise error.after_head(self.request_id) from error
         finally:
             await self.response.aclose()
+            self.is_closed = True
 
     async def close(self) -> None:
         """Stop reading; closes the connection unless the body was already complete."""
         await self._iterator.aclose()
         await self.response.aclose()
+        self.is_closed = True
 
     aclose = close  # async only
 

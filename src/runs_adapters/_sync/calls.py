@@ -110,6 +110,14 @@ class Caller:
     def streaming_calls(self) -> StreamingCaller:
         return StreamingCaller(self)
 
+    def shape(self, request: Request, response: Response) -> Any:
+        """A read response as its method returns it: the model, or a page that can fetch
+        the pages after it."""
+        result = self.settings.parse(request, response)
+        if request.result.is_page:
+            return SyncCursorPage(request, result, self.fetch_page)
+        return result
+
     def open_stream(self, request: Request, opened: SyncTransportResponse) -> Stream:
         decoder = self.settings.new_decoder(request, opened.headers.get("x-request-id"))
         return Stream(opened, request, decoder=decoder)
@@ -155,17 +163,8 @@ class RawCaller(_ModeCaller):
         response, opened = caller.driver.run(caller.settings.send_flow(request))
         if opened is not None:
             stream = caller.open_stream(request, opened)
-            return RawResponse(request, response.status, response.headers, None, lambda: stream)
-        return RawResponse(
-            request, response.status, response.headers, response.body,
-            lambda: self._parsed(request, response),
-        )  # fmt: skip
-
-    def _parsed(self, request: Request, response: Response) -> Any:
-        result = self._caller.settings.parse(request, response)
-        if request.result.is_page:
-            return SyncCursorPage(request, result, self._caller.fetch_page)
-        return result
+            return RawResponse(request, response, lambda: stream, stream=stream)
+        return RawResponse(request, response, lambda: caller.shape(request, response))
 
 
 class StreamingCaller(_ModeCaller):
@@ -176,11 +175,12 @@ class StreamingCaller(_ModeCaller):
         caller = self._caller
 
         def open_response() -> StreamedResponse:
-            _, opened = caller.driver.run(caller.settings.send_flow(_keep_open(request)))
+            head, opened = caller.driver.run(caller.settings.send_flow(_keep_open(request)))
             assert opened is not None
             return StreamedResponse(
-                request, opened, caller.settings.max_body_bytes, caller.settings.new_decoder
-            )
+                request, head, opened, limit=caller.settings.max_body_bytes,
+                shape=caller.shape, open_stream=caller.open_stream,
+            )  # fmt: skip
 
         return ResponseContextManager(open_response)
 

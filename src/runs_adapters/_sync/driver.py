@@ -73,7 +73,8 @@ class Driver:
         log_exchange(request, attempt=effect.attempt, elapsed=time.monotonic() - started,
                      status=status, request_id=request_id)  # fmt: skip
         if request.stream and 200 <= status < 300:
-            return Response(status, headers, None), response
+            elapsed = time.monotonic() - started
+            return Response(status, headers, None, effect.attempt, elapsed), response
         buffer = BodyBuffer(self.max_body_bytes, request=request, request_id=request_id)
         try:
             for chunk in response.iter_bytes():
@@ -82,4 +83,5 @@ class Driver:
             return Failure(error.after_head(request_id)), None
         finally:
             response.close()
-        return Response(status, headers, buffer.getvalue()), None
+        elapsed = time.monotonic() - started
+        return Response(status, headers, buffer.getvalue(), effect.attempt, elapsed), None

@@ -1,7 +1,9 @@
 # Generated from runs_adapters/_async/raw.py by scripts/unasync.py: do not edit.
 # Change the async source and run `python scripts/unasync.py`.
 """What ``with_streaming_response`` returns: a response whose body is read only when
-asked, inside a context manager that always releases the connection.
+asked, inside a context manager that always releases the connection. Its surface is the
+official SDK's ``APIResponse``: ``read()``, ``text()``, ``json()``, ``iter_bytes()``,
+``iter_text()``, ``iter_lines()``, ``parse()``, ``close()``.
 
 Also the typing of the ``with_raw_response`` / ``with_streaming_response`` method tables:
 their methods are the resource's own, run by a caller that answers with a
@@ -14,17 +16,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar, cast
+from typing import Any, ParamSpec, Self, TypeVar, cast
 
-from runs_core import BodyBuffer, Headers, Request, ResultKind
+from runs_core import (
+    BodyBuffer,
+    ByteChunker,
+    LineDecoder,
+    Request,
+    Response,
+    ResultKind,
+    TextDecoder,
+)
 
-from .._responses import RawResponse
+from .._responses import RawResponse, ResponseInfo
 from .._transport import SyncTransportResponse
 from ._primitives import SyncCursorPage
-from .streams import Stream
-
-if TYPE_CHECKING:
-    from runs_core import AssistantStreamDecoder
 
 __all__ = [
     "ResponseContextManager",
@@ -38,31 +44,67 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class StreamedResponse:
-    """A response whose body is read lazily; use it inside ``with``."""
+class StreamedResponse(ResponseInfo):
+    """A response whose body is read lazily; use it inside ``with``.
+
+    ``parse()`` gives what the method would have returned: the model, a page (iterate it
+    for every item), or for an event stream the stream itself, over the open body.
+    """
 
     def __init__(
         self,
         request: Request,
-        response: SyncTransportResponse,
+        head: Response,
+        opened: SyncTransportResponse,
+        *,
         limit: int,
-        new_decoder: Callable[[Request, str | None], AssistantStreamDecoder] | None = None,
+        shape: Callable[[Request, Response], Any],
+        open_stream: Callable[[Request, SyncTransportResponse], Any],
     ) -> None:
-        self.request = request
-        self.status_code = response.status
-        self.headers: Headers = response.headers
-        self._response = response
+        super().__init__(request, head)
+        self._response = opened
         self._limit = limit
-        self._new_decoder = new_decoder
+        self._shape = shape
+        self._open_stream = open_stream
         self._body: bytes | None = None
+        self._stream: Any = None
+        self.is_closed = False
+        """Whether the connection is released (body read, or closed)."""
 
-    @property
-    def request_id(self) -> str | None:
-        return self.headers.get("x-request-id")
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body as it arrives (in ``chunk_size`` pieces if given; the last may be
+        shorter). Reading it this way leaves nothing for ``read()``."""
+        chunker = ByteChunker(chunk_size)
+        if self._body is not None:
+            for chunk in [*chunker.feed(self._body), *chunker.flush()]:
+                yield chunk
+            return
+        for data in self._response.iter_bytes():
+            for chunk in chunker.feed(data):
+                yield chunk
+        for chunk in chunker.flush():
+            yield chunk
+        self.close()
 
-    def iter_bytes(self) -> Iterator[bytes]:
-        """The body as it arrives."""
-        yield from self._response.iter_bytes()
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        """The body decoded as UTF-8, as it arrives."""
+        decoder = TextDecoder()
+        for chunk in self.iter_bytes(chunk_size):
+            text = decoder.feed(chunk)
+            if text:
+                yield text
+        rest = decoder.flush()
+        if rest:
+            yield rest
+
+    def iter_lines(self) -> Iterator[str]:
+        """The body's lines, without their line endings."""
+        lines = LineDecoder()
+        for text in self.iter_text():
+            for line in lines.feed(text):
+                yield line
+        for line in lines.flush():
+            yield line
 
     def read(self) -> bytes:
         """The whole body (bounded by the client's ``max_body_bytes``), read once."""
@@ -71,6 +113,7 @@ class StreamedResponse:
             for chunk in self._response.iter_bytes():
                 buffer.feed(chunk)
             self._body = buffer.getvalue()
+            self.close()
         return self._body
 
     def text(self) -> str:
@@ -80,19 +123,18 @@ class StreamedResponse:
         return json.loads(self.read())
 
     def parse(self) -> Any:
-        """The typed result; for an event stream, a stream of events over the open body."""
+        """The typed result: a model, a page, or a stream of events over the open body."""
         if self.request.result is ResultKind.EVENT_STREAM:
-            decoder = None
-            if self._new_decoder is not None:
-                decoder = self._new_decoder(self.request, self.request_id)
-            return Stream(self._response, self.request, decoder=decoder)
-        from runs_core import parse_response
-
+            if self._stream is None:
+                self._stream = self._open_stream(self.request, self._response)
+            return self._stream
         body = self.read()
-        return parse_response(self.request, self.status_code, self.headers, body)
+        return self._shape(self.request, Response(self.status_code, self.headers, body))
 
     def close(self) -> None:
+        """Release the connection (back to the pool if the body was read in full)."""
         self._response.close()
+        self.is_closed = True
 
     def __enter__(self) -> Self:
         return self

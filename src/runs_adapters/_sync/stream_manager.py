@@ -47,6 +47,13 @@ class AssistantStreamManager(Generic[AH]):
         event_handler: AH | None = None,
         continue_from: AssistantEventHandler | None = None,
     ) -> None:
+        if event_handler is not None and not isinstance(event_handler, AssistantEventHandler):
+            # An official SDK handler (or the other flavour's) would fail mid-stream.
+            raise TypeError(
+                f"event_handler must be an instance of a subclass of "
+                f"runs_adapters.AssistantEventHandler, not {_qualname(event_handler)}: "
+                f"import AssistantEventHandler from runs_adapters instead of openai"
+            )
         self._open = open_stream
         self._handler = event_handler if event_handler is not None else AssistantEventHandler()
         self._continue_from = continue_from
@@ -66,3 +73,8 @@ class AssistantStreamManager(Generic[AH]):
     ) -> None:
         if self._stream is not None:
             close_stream(self._stream)
+
+
+def _qualname(value: object) -> str:
+    cls = type(value)
+    return f"{cls.__module__}.{cls.__qualname__}"

@@ -45,6 +45,8 @@ class Stream:
         self.response = response
         self.request = request
         self.decoder = decoder
+        self.is_closed = False
+        """Whether the connection is released (read to its end, failed, or closed)."""
         self._iterator = self._events()
 
     @property
@@ -85,11 +87,13 @@ class Stream:
             raise error.after_head(self.request_id) from error
         finally:
             self.response.close()
+            self.is_closed = True
 
     def close(self) -> None:
         """Stop reading; closes the connection unless the body was already complete."""
         self._iterator.close()
         self.response.close()
+        self.is_closed = True
 
     def until_done(self) -> None:
         """Read the stream to its end, discarding events."""
