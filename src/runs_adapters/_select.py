@@ -44,7 +44,7 @@ def _load(name: str, table: dict[str, tuple[str, str, str]], kind: str) -> Any:
     except ImportError as error:
         raise TransportUnavailableError(
             f"the {name!r} transport needs a package that is not installed ({error.name}); "
-            f"install it with: pip install 'runs[{extra}]'"
+            f"install it with: pip install 'assistants-runs[{extra}]'"
         ) from error
     return getattr(module, class_name)()
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from runs_core import AssistantStreamEvent, RunsError, text_pieces
+from runs_core import AssistantStreamEvent, RunsError, __version__, text_pieces
 from runs_core.models import Run
 
 from ._select import ASYNC_TRANSPORTS, SYNC_TRANSPORTS
@@ -166,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="runs",
         description="runs: the Assistants Runs API client, its emulator and benchmarks.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"runs {__version__} (assistants-runs)"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for command, helptext in (
