@@ -155,6 +155,8 @@ if TYPE_CHECKING:
         DEFAULT_MAX_BODY_BYTES,
         DEFAULT_MAX_TRAILING_BYTES,
         BodyBuffer,
+        keeps_body_open,
+        not_an_event_stream,
         status_error,
     )
     from ._stream_decoder import (
@@ -285,8 +287,10 @@ __all__ = [
     "__version__",
     "configure_logging",
     "failure_callbacks",
+    "keeps_body_open",
     "log_exchange",
     "next_page_request",
+    "not_an_event_stream",
     "parse_event",
     "parse_response",
     "send_and_poll",
@@ -430,6 +434,8 @@ __getattr__ = lazy_exports(
             "DEFAULT_MAX_BODY_BYTES",
             "DEFAULT_MAX_TRAILING_BYTES",
             "BodyBuffer",
+            "keeps_body_open",
+            "not_an_event_stream",
             "status_error",
         ),
         "._stream_decoder": ("AssistantStreamDecoder",),

@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import json
 
-from ._errors import APIStatusError, LimitExceededError, status_class
+from ._errors import (
+    APIResponseValidationError,
+    APIStatusError,
+    LimitExceededError,
+    status_class,
+)
 from ._headers import Headers
-from ._request import Request, Response
+from ._request import Request, Response, ResultKind
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_TRAILING_BYTES", "BodyBuffer", "status_error"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_TRAILING_BYTES",
+    "BodyBuffer",
+    "keeps_body_open",
+    "not_an_event_stream",
+    "status_error",
+]
 
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 """Default bound on a buffered (non-stream) response body."""
@@ -84,3 +96,30 @@ def status_error(
         parsed = parsed.get("error", parsed)
     response = Response(status, headers, body)
     return status_class(status)(message, response=response, body=parsed, request=request)
+
+
+def keeps_body_open(request: Request, status: int, headers: Headers) -> bool:
+    """Whether a driver leaves this response's body unread for the caller.
+
+    Yes for a 2xx answer to a request sent with ``stream=True``, except when it asked for
+    an event stream and the head announces another content type: that body is read whole
+    and reported by :func:`not_an_event_stream` instead of failing in the SSE decoder as
+    an empty stream. A head without ``Content-Type`` is trusted.
+    """
+    if not (request.stream and 200 <= status < 300):
+        return False
+    if request.result is not ResultKind.EVENT_STREAM:
+        return True
+    content_type = headers.get("content-type")
+    return content_type is None or "text/event-stream" in content_type.lower()
+
+
+def not_an_event_stream(request: Request, response: Response) -> APIResponseValidationError:
+    """The error for a 2xx answer to a stream request that is not an event stream."""
+    content_type = response.headers.get("content-type")
+    return APIResponseValidationError(
+        f"expected an event stream (text/event-stream) but the server answered "
+        f"{response.status} with content type {content_type!r}",
+        response=response,
+        request=request,
+    )

@@ -22,7 +22,9 @@ from runs_core import (
     Response,
     Send,
     Sleep,
+    keeps_body_open,
     log_exchange,
+    not_an_event_stream,
 )
 
 from .._transport import SyncTransport, SyncTransportResponse
@@ -72,7 +74,7 @@ class Driver:
         request_id = headers.get("x-request-id")
         log_exchange(request, attempt=effect.attempt, elapsed=time.monotonic() - started,
                      status=status, request_id=request_id)  # fmt: skip
-        if request.stream and 200 <= status < 300:
+        if keeps_body_open(request, status, headers):
             elapsed = time.monotonic() - started
             return Response(status, headers, None, effect.attempt, elapsed), response
         buffer = BodyBuffer(self.max_body_bytes, request=request, request_id=request_id)
@@ -84,4 +86,7 @@ class Driver:
         finally:
             response.close()
         elapsed = time.monotonic() - started
-        return Response(status, headers, buffer.getvalue(), effect.attempt, elapsed), None
+        answer = Response(status, headers, buffer.getvalue(), effect.attempt, elapsed)
+        if request.stream and 200 <= status < 300:
+            raise not_an_event_stream(request, answer)
+        return answer, None
