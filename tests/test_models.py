@@ -65,12 +65,24 @@ def test_new_field_in_nested_object_is_kept() -> None:
     assert run.usage.model_extra == {"cached_tokens": 1}
 
 
-def test_run_without_optional_fields_parses_with_defaults() -> None:
-    run = _parse(m.Run, _run(instructions=None))
+def test_run_without_optional_fields_parses_with_nothing_invented() -> None:
+    body = _run(instructions=None)
+    run = _parse(m.Run, body)
     assert run.required_action is None
     assert run.instructions is None
-    assert run.tools == []
-    assert run.parallel_tool_calls is True
+    assert run.tools is None
+    assert run.parallel_tool_calls is None
+    assert run.model_dump(exclude_unset=True) == body
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("tools", []), ("parallel_tool_calls", True), ("parallel_tool_calls", False)],
+)
+def test_run_fields_keep_what_was_sent(field: str, value: Any) -> None:
+    run = _parse(m.Run, _run(**{field: value}))
+    assert getattr(run, field) == value
+    assert run.model_dump(exclude_unset=True)[field] == value
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "TruncationObject": m.TruncationStrategy,
     "AssistantToolsCode": m.CodeInterpreterTool,
     "AssistantToolsFileSearch": m.FileSearchTool,
-    "AssistantToolsFileSearchTypeOnly": m.FileSearchTool,
+    "AssistantToolsFileSearchTypeOnly": m.AttachmentToolAssistantToolsFileSearchTypeOnly,
     "AssistantToolsFileSearch/file_search": m.FileSearch,
     "FileSearchRankingOptions": m.FileSearchRankingOptions,
     "AssistantToolsFunction": m.FunctionTool,
@@ -112,8 +112,8 @@ _NULLABLE = "nullable in the spec: servers omit it as often as they send null"
 OPTIONAL_DESPITE_SPEC: dict[str, str] = {
     # The examples in runs.yaml itself send `instructions: null` and runs without it.
     "RunObject.instructions": "examples send null; servers omit it",
-    "RunObject.tools": "spec default is []; absent means no tools",
-    "RunObject.parallel_tool_calls": "spec default (ParallelToolCalls) is true",
+    "RunObject.tools": "older servers omit it; absent stays None, as in the SDK",
+    "RunObject.parallel_tool_calls": "older servers omit it; absent stays None, as in the SDK",
     "RunObject.required_action": _NULLABLE + " (examples omit it)",
     "RunObject.last_error": _NULLABLE,
     "RunObject.expires_at": _NULLABLE,

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import pagination
 from ._base import RunsModel, UnknownVariant
-from .error import ErrorObject
+from .error import ErrorObject, Misalignment, MisalignmentSteer
 from .message import (
     Annotation,
     Attachment,
+    AttachmentTool,
+    AttachmentToolAssistantToolsFileSearchTypeOnly,
     FileCitation,
     FileCitationAnnotation,
     FilePath,
@@ -34,6 +36,7 @@ from .message import (
     Text,
     TextContentBlock,
     UnknownAnnotation,
+    UnknownAttachmentTool,
     UnknownContentBlock,
 )
 from .message_delta import (
@@ -190,6 +193,8 @@ __all__ = [
     "AssistantToolChoiceParam",
     "AssistantToolParam",
     "Attachment",
+    "AttachmentTool",
+    "AttachmentToolAssistantToolsFileSearchTypeOnly",
     "CodeInterpreter",
     "CodeInterpreterDelta",
     "CodeInterpreterImage",
@@ -259,6 +264,8 @@ __all__ = [
     "MessageDelta",
     "MessageDeltaEvent",
     "MessageIncompleteDetails",
+    "Misalignment",
+    "MisalignmentSteer",
     "RefusalContentBlock",
     "RefusalDeltaBlock",
     "RequiredAction",
@@ -308,6 +315,7 @@ __all__ = [
     "TruncationStrategyParam",
     "UnknownAnnotation",
     "UnknownAnnotationDelta",
+    "UnknownAttachmentTool",
     "UnknownCodeInterpreterOutput",
     "UnknownCodeInterpreterOutputDelta",
     "UnknownContentBlock",

@@ -10,11 +10,15 @@ UnknownX`` in ``left_to_right`` mode: the tagged union (validated in Rust, no Py
 per item) is tried first, and only an object whose ``type`` no known member claims lands
 in the fallback. The fallback rejects the known ``type`` values, so a malformed known
 object is an error rather than silently becoming "unknown".
+
+Dumps follow the official SDK's models: a field the server did not send is ``None`` in
+``model_dump()`` and left out by ``exclude_unset=True``; :meth:`RunsModel.to_dict` and
+:meth:`RunsModel.to_json` take the SDK's arguments, with its defaults.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from typing import ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -25,6 +29,56 @@ class RunsModel(BaseModel):
     """Base of every object the API sends: unknown fields are kept, never rejected."""
 
     model_config = ConfigDict(extra="allow", frozen=False, defer_build=True)
+
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> dict[str, object]:
+        """This object as a ``dict``: by default only what the server sent, under its names.
+
+        As the official SDK's ``to_dict``: ``use_api_names`` keys fields by their wire
+        name (``schema``, not ``schema_``); ``exclude_unset=False`` adds the fields the
+        server did not send, as ``None``; ``mode="json"`` gives only JSON types;
+        ``warnings`` is passed to pydantic's serializer.
+        """
+        return self.model_dump(
+            mode=mode,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+            warnings=warnings,
+        )
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> str:
+        """This object as JSON text, indented by ``indent`` spaces (compact if ``None``).
+
+        The other arguments mean what they mean for :meth:`to_dict`; the defaults are the
+        official SDK's, and so is the text (keys in the SDK's order).
+        """
+        return self.model_dump_json(
+            indent=indent,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+            warnings=warnings,
+        )
 
 
 class UnknownVariant(RunsModel):

@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ._base import RunsModel, UnknownVariant
-from .tools import AssistantTool
+from .tools import CodeInterpreterTool
 
 __all__ = [
     "Annotation",
     "Attachment",
+    "AttachmentTool",
+    "AttachmentToolAssistantToolsFileSearchTypeOnly",
     "FileCitation",
     "FileCitationAnnotation",
     "FilePath",
@@ -27,6 +29,7 @@ __all__ = [
     "Text",
     "TextContentBlock",
     "UnknownAnnotation",
+    "UnknownAttachmentTool",
     "UnknownContentBlock",
 ]
 
@@ -40,11 +43,11 @@ class FileCitation(RunsModel):
 class FileCitationAnnotation(RunsModel):
     """A citation of a file the file search tool found; ``text`` is the marker in the text."""
 
-    type: Literal["file_citation"]
-    text: str
+    end_index: int
     file_citation: FileCitation
     start_index: int
-    end_index: int
+    text: str
+    type: Literal["file_citation"]
 
 
 class FilePath(RunsModel):
@@ -54,11 +57,11 @@ class FilePath(RunsModel):
 class FilePathAnnotation(RunsModel):
     """A link to a file the code interpreter produced."""
 
-    type: Literal["file_path"]
-    text: str
+    end_index: int
     file_path: FilePath
     start_index: int
-    end_index: int
+    text: str
+    type: Literal["file_path"]
 
 
 class UnknownAnnotation(UnknownVariant):
@@ -73,13 +76,13 @@ Annotation = Annotated[
 
 
 class Text(RunsModel):
-    value: str
     annotations: list[Annotation]
+    value: str
 
 
 class TextContentBlock(RunsModel):
-    type: Literal["text"]
     text: Text
+    type: Literal["text"]
 
 
 class ImageFile(RunsModel):
@@ -88,8 +91,8 @@ class ImageFile(RunsModel):
 
 
 class ImageFileContentBlock(RunsModel):
-    type: Literal["image_file"]
     image_file: ImageFile
+    type: Literal["image_file"]
 
 
 class ImageURL(RunsModel):
@@ -98,13 +101,13 @@ class ImageURL(RunsModel):
 
 
 class ImageURLContentBlock(RunsModel):
-    type: Literal["image_url"]
     image_url: ImageURL
+    type: Literal["image_url"]
 
 
 class RefusalContentBlock(RunsModel):
-    type: Literal["refusal"]
     refusal: str
+    type: Literal["refusal"]
 
 
 class UnknownContentBlock(UnknownVariant):
@@ -121,11 +124,33 @@ MessageContent = Annotated[
 ]
 
 
+class AttachmentToolAssistantToolsFileSearchTypeOnly(RunsModel):
+    """The file search tool as an attachment names it: only its ``type``, no settings."""
+
+    type: Literal["file_search"]
+
+
+class UnknownAttachmentTool(UnknownVariant):
+    known_types = frozenset({"code_interpreter", "file_search"})
+
+
+AttachmentTool = Annotated[
+    Annotated[
+        CodeInterpreterTool | AttachmentToolAssistantToolsFileSearchTypeOnly,
+        Field(discriminator="type"),
+    ]
+    | UnknownAttachmentTool,
+    Field(union_mode="left_to_right"),
+]
+"""A tool a file was attached for (spec: ``AssistantToolsCode`` or
+``AssistantToolsFileSearchTypeOnly``), or a newer kind."""
+
+
 class Attachment(RunsModel):
     """A file attached to a message, and the tools it was added to."""
 
     file_id: str | None = None
-    tools: list[AssistantTool] | None = None
+    tools: list[AttachmentTool] | None = None
 
 
 class MessageIncompleteDetails(RunsModel):
@@ -136,16 +161,16 @@ class MessageIncompleteDetails(RunsModel):
 
 class Message(RunsModel):
     id: str
-    object: Literal["thread.message"] | str
-    created_at: int
-    thread_id: str
-    status: Literal["in_progress", "incomplete", "completed"] | str
-    role: Literal["user", "assistant"] | str
-    content: list[MessageContent]
-    incomplete_details: MessageIncompleteDetails | None = None
-    completed_at: int | None = None
-    incomplete_at: int | None = None
     assistant_id: str | None = None
-    run_id: str | None = None
     attachments: list[Attachment] | None = None
+    completed_at: int | None = None
+    content: list[MessageContent]
+    created_at: int
+    incomplete_at: int | None = None
+    incomplete_details: MessageIncompleteDetails | None = None
     metadata: dict[str, str] | None = None
+    object: Literal["thread.message"] | str
+    role: Literal["user", "assistant"] | str
+    run_id: str | None = None
+    status: Literal["in_progress", "incomplete", "completed"] | str
+    thread_id: str

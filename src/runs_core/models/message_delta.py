@@ -42,10 +42,10 @@ class FileCitationDelta(RunsModel):
 class FileCitationDeltaAnnotation(RunsModel):
     index: int
     type: Literal["file_citation"]
-    text: str | None = None
+    end_index: int | None = None
     file_citation: FileCitationDelta | None = None
     start_index: int | None = None
-    end_index: int | None = None
+    text: str | None = None
 
 
 class FilePathDelta(RunsModel):
@@ -55,10 +55,10 @@ class FilePathDelta(RunsModel):
 class FilePathDeltaAnnotation(RunsModel):
     index: int
     type: Literal["file_path"]
-    text: str | None = None
+    end_index: int | None = None
     file_path: FilePathDelta | None = None
     start_index: int | None = None
-    end_index: int | None = None
+    text: str | None = None
 
 
 class UnknownAnnotationDelta(UnknownVariant):
@@ -75,8 +75,8 @@ AnnotationDelta = Annotated[
 
 
 class TextDelta(RunsModel):
-    value: str | None = None
     annotations: list[AnnotationDelta] | None = None
+    value: str | None = None
 
 
 class TextDeltaBlock(RunsModel):
@@ -86,8 +86,8 @@ class TextDeltaBlock(RunsModel):
 
 
 class ImageFileDelta(RunsModel):
-    file_id: str | None = None
     detail: Literal["auto", "low", "high"] | str | None = None
+    file_id: str | None = None
 
 
 class ImageFileDeltaBlock(RunsModel):
@@ -97,8 +97,8 @@ class ImageFileDeltaBlock(RunsModel):
 
 
 class ImageURLDelta(RunsModel):
-    url: str | None = None
     detail: Literal["auto", "low", "high"] | str | None = None
+    url: str | None = None
 
 
 class ImageURLDeltaBlock(RunsModel):
@@ -130,13 +130,13 @@ MessageContentDelta = Annotated[
 
 
 class MessageDelta(RunsModel):
-    role: Literal["user", "assistant"] | str | None = None
     content: list[MessageContentDelta] | None = None
+    role: Literal["user", "assistant"] | str | None = None
 
 
 class MessageDeltaEvent(RunsModel):
     """What changed in message ``id``."""
 
     id: str
-    object: Literal["thread.message.delta"] | str
     delta: MessageDelta
+    object: Literal["thread.message.delta"] | str

@@ -41,8 +41,8 @@ class JSONSchema(RunsModel):
 
 
 class ResponseFormatJSONSchema(RunsModel):
-    type: Literal["json_schema"]
     json_schema: JSONSchema
+    type: Literal["json_schema"]
 
 
 class UnknownResponseFormat(UnknownVariant):

@@ -2,15 +2,17 @@
 
 Enum-valued fields are typed ``Literal[...] | str``: the literal lists the values the
 contract knows, and a value a newer server adds still parses (as a plain ``str``).
-Fields the spec marks nullable default to ``None``: servers omit some of them (a run
-without ``required_action``, ``instructions: null``), and absent means null to callers.
+Fields servers may omit default to ``None``, never to a value the server did not send:
+an older run without ``tools`` or ``parallel_tool_calls`` reads ``None`` there, as with
+the official SDK, and ``model_dump(exclude_unset=True)`` leaves the field out.
+
+Fields are declared in the SDK's order, so that dumps and ``to_json()`` list keys in the
+same order as the SDK's models do.
 """
 
 from __future__ import annotations
 
 from typing import Literal
-
-from pydantic import Field
 
 from ._base import RunsModel
 from .response_format import AssistantResponseFormatOption
@@ -46,16 +48,16 @@ RunStatus = Literal[
 class RequiredActionFunction(RunsModel):
     """The function the model wants called; ``arguments`` is a JSON string as generated."""
 
-    name: str
     arguments: str
+    name: str
 
 
 class RequiredActionFunctionToolCall(RunsModel):
     """A tool call awaiting output (spec: ``RunToolCallObject``); answer it by ``id``."""
 
     id: str
-    type: Literal["function"] | str
     function: RequiredActionFunction
+    type: Literal["function"] | str
 
 
 class RequiredActionSubmitToolOutputs(RunsModel):
@@ -65,8 +67,8 @@ class RequiredActionSubmitToolOutputs(RunsModel):
 class RequiredAction(RunsModel):
     """What the run needs before it can continue (only set in ``requires_action``)."""
 
-    type: Literal["submit_tool_outputs"] | str
     submit_tool_outputs: RequiredActionSubmitToolOutputs
+    type: Literal["submit_tool_outputs"] | str
 
 
 class LastError(RunsModel):
@@ -98,32 +100,36 @@ class TruncationStrategy(RunsModel):
 
 
 class Run(RunsModel):
-    """An execution of an assistant on a thread."""
+    """An execution of an assistant on a thread.
+
+    ``instructions``, ``tools`` and ``parallel_tool_calls`` are required by the contract,
+    but older servers omit some of them: they are ``None`` when absent (as with the SDK).
+    """
 
     id: str
-    object: Literal["thread.run"] | str
-    created_at: int
-    thread_id: str
     assistant_id: str
-    status: RunStatus | str
-    model: str
-    instructions: str | None = None
-    tools: list[AssistantTool] = Field(default_factory=list)
-    parallel_tool_calls: bool = True
-    required_action: RequiredAction | None = None
-    last_error: LastError | None = None
-    expires_at: int | None = None
-    started_at: int | None = None
     cancelled_at: int | None = None
-    failed_at: int | None = None
     completed_at: int | None = None
+    created_at: int
+    expires_at: int | None = None
+    failed_at: int | None = None
     incomplete_details: IncompleteDetails | None = None
+    instructions: str | None = None
+    last_error: LastError | None = None
+    max_completion_tokens: int | None = None
+    max_prompt_tokens: int | None = None
     metadata: dict[str, str] | None = None
+    model: str
+    object: Literal["thread.run"] | str
+    parallel_tool_calls: bool | None = None
+    required_action: RequiredAction | None = None
+    response_format: AssistantResponseFormatOption | None = None
+    started_at: int | None = None
+    status: RunStatus | str
+    thread_id: str
+    tool_choice: AssistantToolChoiceOption | None = None
+    tools: list[AssistantTool] | None = None
+    truncation_strategy: TruncationStrategy | None = None
     usage: Usage | None = None
     temperature: float | None = None
     top_p: float | None = None
-    max_prompt_tokens: int | None = None
-    max_completion_tokens: int | None = None
-    truncation_strategy: TruncationStrategy | None = None
-    tool_choice: AssistantToolChoiceOption | None = None
-    response_format: AssistantResponseFormatOption | None = None

@@ -35,13 +35,13 @@ class MessageCreation(RunsModel):
 
 
 class MessageCreationStepDetails(RunsModel):
-    type: Literal["message_creation"]
     message_creation: MessageCreation
+    type: Literal["message_creation"]
 
 
 class ToolCallsStepDetails(RunsModel):
-    type: Literal["tool_calls"]
     tool_calls: list[ToolCall]
+    type: Literal["tool_calls"]
 
 
 class UnknownStepDetails(UnknownVariant):
@@ -70,18 +70,18 @@ class RunStepUsage(RunsModel):
 
 class RunStep(RunsModel):
     id: str
-    object: Literal["thread.run.step"] | str
-    created_at: int
     assistant_id: str
-    thread_id: str
+    cancelled_at: int | None = None
+    completed_at: int | None = None
+    created_at: int
+    expired_at: int | None = None
+    failed_at: int | None = None
+    last_error: RunStepLastError | None = None
+    metadata: dict[str, str] | None = None
+    object: Literal["thread.run.step"] | str
     run_id: str
-    type: RunStepType | str
     status: RunStepStatus | str
     step_details: StepDetails
-    last_error: RunStepLastError | None = None
-    expired_at: int | None = None
-    cancelled_at: int | None = None
-    failed_at: int | None = None
-    completed_at: int | None = None
-    metadata: dict[str, str] | None = None
+    thread_id: str
+    type: RunStepType | str
     usage: RunStepUsage | None = None

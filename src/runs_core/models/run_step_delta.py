@@ -53,5 +53,5 @@ class RunStepDeltaEvent(RunsModel):
     """What changed in run step ``id``."""
 
     id: str
-    object: Literal["thread.run.step.delta"] | str
     delta: RunStepDelta
+    object: Literal["thread.run.step.delta"] | str

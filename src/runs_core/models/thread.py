@@ -24,7 +24,7 @@ class ToolResources(RunsModel):
 
 class Thread(RunsModel):
     id: str
-    object: Literal["thread"] | str
     created_at: int
-    tool_resources: ToolResources | None = None
     metadata: dict[str, str] | None = None
+    object: Literal["thread"] | str
+    tool_resources: ToolResources | None = None

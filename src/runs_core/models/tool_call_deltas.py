@@ -70,17 +70,17 @@ class CodeInterpreterToolCallDelta(RunsModel):
 
 
 class FileSearchToolCallDelta(RunsModel):
-    index: int
-    type: Literal["file_search"]
     file_search: dict[str, object]
     """Always an empty object for now, per the contract."""
+    index: int
+    type: Literal["file_search"]
     id: str | None = None
 
 
 class FunctionToolCallDeltaFunction(RunsModel):
-    name: str | None = None
     arguments: str | None = None
     """A fragment of the JSON arguments: concatenate fragments by ``index``."""
+    name: str | None = None
     output: str | None = None
 
 

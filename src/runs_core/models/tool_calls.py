@@ -35,8 +35,8 @@ __all__ = [
 class CodeInterpreterOutputLogs(RunsModel):
     """Text the code printed."""
 
-    type: Literal["logs"]
     logs: str
+    type: Literal["logs"]
 
 
 class CodeInterpreterImage(RunsModel):
@@ -46,8 +46,8 @@ class CodeInterpreterImage(RunsModel):
 class CodeInterpreterImageOutput(RunsModel):
     """An image the code produced, stored as a file."""
 
-    type: Literal["image"]
     image: CodeInterpreterImage
+    type: Literal["image"]
 
 
 class UnknownCodeInterpreterOutput(UnknownVariant):
@@ -68,8 +68,8 @@ class CodeInterpreter(RunsModel):
 
 class CodeInterpreterToolCall(RunsModel):
     id: str
-    type: Literal["code_interpreter"]
     code_interpreter: CodeInterpreter
+    type: Literal["code_interpreter"]
 
 
 class FileSearchToolCallRankingOptions(RunsModel):
@@ -80,8 +80,8 @@ class FileSearchToolCallRankingOptions(RunsModel):
 
 
 class FileSearchResultContent(RunsModel):
-    type: Literal["text"] | str | None = None
     text: str | None = None
+    type: Literal["text"] | str | None = None
 
 
 class FileSearchResult(RunsModel):
@@ -100,21 +100,21 @@ class FileSearchToolCallDetails(RunsModel):
 
 class FileSearchToolCall(RunsModel):
     id: str
-    type: Literal["file_search"]
     file_search: FileSearchToolCallDetails
+    type: Literal["file_search"]
 
 
 class FunctionToolCallFunction(RunsModel):
-    name: str
     arguments: str
+    name: str
     output: str | None = None
     """``None`` until tool outputs are submitted."""
 
 
 class FunctionToolCall(RunsModel):
     id: str
-    type: Literal["function"]
     function: FunctionToolCallFunction
+    type: Literal["function"]
 
 
 class UnknownToolCall(UnknownVariant):

@@ -61,8 +61,8 @@ class FileSearchTool(RunsModel):
 
 
 class FunctionTool(RunsModel):
-    type: Literal["function"]
     function: FunctionDefinition
+    type: Literal["function"]
 
 
 class UnknownTool(UnknownVariant):
