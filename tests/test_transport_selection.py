@@ -81,5 +81,6 @@ def test_a_missing_package_names_the_extra_to_install(monkeypatch: pytest.Monkey
 
     monkeypatch.delitem(sys.modules, "runs_adapters.aiohttp_transport")
     monkeypatch.setattr(builtins, "__import__", no_aiohttp)
-    with pytest.raises(TransportUnavailableError, match=r"pip install 'assistants-runs\[aiohttp\]'"):
+    fix = r"pip install 'assistants-runs\[aiohttp\]'"
+    with pytest.raises(TransportUnavailableError, match=fix):
         AsyncClient(api_key="k", transport="aiohttp")
