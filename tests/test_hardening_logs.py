@@ -194,8 +194,9 @@ async def _leaky_calls(client: Any, wrong: Any, thread: str) -> list[BaseExcepti
     await attempt(runs.create(thread, assistant_id="asst_text", **_fault("malformed-json")))
     await attempt(runs.create(thread, assistant_id="asst_text", **_fault("drop-response")))
     await attempt(runs.create(thread, assistant_id="asst_text", stream=True, **_fault("no-done")))
+    await attempt(runs.list(thread, limit=1000))  # the server's 400
     try:
-        await runs.list(thread, limit=1000)  # refused before sending
+        await runs.retrieve("", thread_id=thread)  # refused before sending
     except runs_core.InvalidRequestError as error:
         errors.append(error)
     return errors

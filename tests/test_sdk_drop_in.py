@@ -64,3 +64,46 @@ def test_the_same_sdk_program_gives_the_same_result(emulator: EmulatorThread) ->
         ours = sdk_style_program(ours_client, AssistantEventHandler, "thread_sdk_b")
     assert ours == theirs
     assert ours["status"] == "completed" and ours["text"].startswith("Hello")
+
+
+def sdk_style_error_handling(client: Any, errors: Any, thread_id: str) -> list[Any]:
+    """A program that handles the API's errors as SDK code does; ``errors`` stands for the
+    one line a migration changes (``import openai`` -> ``import runs_adapters``)."""
+    runs = client.beta.threads.runs
+    seen: list[Any] = []
+    try:
+        runs.retrieve("run_does_not_exist", thread_id=thread_id)
+    except errors.NotFoundError as error:
+        seen.append(("not found", error.status_code, error.body["message"], str(error)))
+    run = runs.create_and_poll(thread_id=thread_id, assistant_id="asst_text")
+    for attempt in (
+        lambda: runs.cancel(run.id, thread_id=thread_id),
+        lambda: runs.submit_tool_outputs(
+            run.id, thread_id=thread_id, tool_outputs=[{"tool_call_id": "x", "output": "y"}]
+        ),
+    ):
+        try:
+            attempt()
+        except errors.BadRequestError as error:
+            seen.append(("bad request", error.status_code, error.body, error.type, str(error)))
+        except errors.APIStatusError as error:  # pragma: no cover - would be a mismatch
+            seen.append(("other status", error.status_code))
+    try:
+        runs.retrieve("", thread_id=thread_id)
+    except ValueError as error:
+        seen.append(("value error", str(error)))
+    return seen
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_the_same_error_handling_gives_the_same_result(emulator: EmulatorThread) -> None:
+    import runs_adapters
+
+    sdk = openai.OpenAI(api_key="sk-x", base_url=emulator.base_url, max_retries=0)
+    theirs = sdk_style_error_handling(sdk, openai, "thread_sdk_errors_a")
+    with Client(api_key="sk-x", base_url=emulator.base_url, max_retries=0) as ours_client:
+        ours = sdk_style_error_handling(ours_client, runs_adapters, "thread_sdk_errors_b")
+    assert [entry[0] for entry in theirs] == [
+        "not found", "bad request", "bad request", "value error"
+    ]  # fmt: skip
+    assert ours == theirs

@@ -27,6 +27,7 @@ from runs_core import (
     RequestBuilder,
     Response,
     RetryPolicy,
+    TimeoutArg,
     configure_logging,
     send_with_retries,
 )
@@ -53,7 +54,7 @@ class ClientOptions(TypedDict, total=False):
     base_url: str | None
     organization: str | None
     project: str | None
-    timeout: float | NotGiven | None
+    timeout: TimeoutArg
     max_retries: int | None
     default_headers: Mapping[str, str] | None
     default_query: Mapping[str, object] | None

@@ -27,6 +27,7 @@ import contextlib
 import http.client
 import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3.exceptions
@@ -63,6 +64,22 @@ def _keep_authorization(prepared: requests.PreparedRequest) -> requests.Prepared
     """An auth hook that changes nothing: passing it stops requests from replacing the
     core's ``Authorization`` header with credentials found in ``~/.netrc``."""
     return prepared
+
+
+def _keep_target(prepared: requests.PreparedRequest, request: Request) -> None:
+    """Put the core's path back into ``prepared.url``, byte for byte.
+
+    requests "requotes" a URL while preparing it, decoding every percent-encoded
+    unreserved character, so the core's ``%2E%2E`` (an id ``..`` kept as one literal
+    segment) would go out as ``..``: a dot segment that servers and proxies resolve
+    (``/threads/../runs`` is ``/runs``). urllib3 sends the target it is given unchanged.
+    What requests prepared around the path stays: the scheme and host (IDNA), and the
+    query, where the core never encodes an unreserved character and a session's
+    ``params`` are added.
+    """
+    prepared_url = urlsplit(prepared.url or request.url)
+    path = urlsplit(request.url).path
+    prepared.url = urlunsplit(prepared_url._replace(path=path))
 
 
 class RequestsResponse:
@@ -105,19 +122,33 @@ class RequestsTransport:
         self.session = session
 
     def send(self, request: Request) -> RequestsResponse:
-        """Send ``request`` and return once the head is in; the body is read lazily."""
+        """Send ``request`` and return once the head is in; the body is read lazily.
+
+        This is ``Session.request`` taken apart so the request target can be restored
+        after requests has prepared it (see :func:`_keep_target`).
+        """
         has_auth = request.header("Authorization") is not None
+        session = self.session
         with _requests_errors(request):
-            response = self.session.request(
-                request.method,
-                request.url,
-                headers=dict(request.headers),
-                data=request.body,
+            prepared = session.prepare_request(
+                requests.Request(
+                    request.method,
+                    request.url,
+                    headers=dict(request.headers),
+                    data=request.body,
+                    auth=_keep_authorization if has_auth else None,
+                )
+            )
+            _keep_target(prepared, request)
+            # Proxies, TLS verification and client certificates from the environment, as
+            # ``Session.request`` would apply them.
+            settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
+            response = session.send(
+                prepared,
                 # (connect, read): each read is bounded, never the whole exchange.
                 timeout=(request.timeout, request.timeout),
-                stream=True,
                 allow_redirects=False,
-                auth=_keep_authorization if has_auth else None,
+                **settings,
             )
         return RequestsResponse(response, request)
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         DEFAULT_MAX_RETRIES,
         DEFAULT_TIMEOUT,
         ClientConfig,
+        TimeoutArg,
     )
     from ._dispatch import (
         SNAPSHOT_CALLBACKS,
@@ -277,6 +278,7 @@ __all__ = [
     "ThreadRunStepExpired",
     "ThreadRunStepFailed",
     "ThreadRunStepInProgress",
+    "TimeoutArg",
     "ToolCallCreated",
     "ToolCallDeltaApplied",
     "ToolCallError",
@@ -329,6 +331,7 @@ __getattr__ = lazy_exports(
             "DEFAULT_MAX_RETRIES",
             "DEFAULT_TIMEOUT",
             "ClientConfig",
+            "TimeoutArg",
         ),
         "._dispatch": (
             "SNAPSHOT_CALLBACKS",

@@ -11,13 +11,51 @@ from collections.abc import Mapping
 import attrs
 
 from ._errors import InvalidRequestError
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, TimeoutLike
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "ClientConfig"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "ClientConfig",
+    "TimeoutArg",
+    "timeout_seconds",
+]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_MAX_RETRIES = 2
+
+
+# What a caller may pass as ``timeout`` (client-wide or per call), as in the official SDK.
+TimeoutArg = float | TimeoutLike | None | NotGiven
+
+_TIMEOUT_PHASES = ("connect", "read", "write", "pool")
+
+
+def timeout_seconds(value: float | TimeoutLike | None) -> float | None:
+    """The one number of seconds a :class:`Request` carries for a caller's ``timeout``.
+
+    A number is kept and ``None`` means no limit. An ``httpx.Timeout`` (anything with its
+    ``connect``/``read``/``write``/``pool`` attributes; httpx is not imported) gives its
+    ``read`` timeout. The core's timeout bounds connecting and each read alike, and
+    ``read`` is the phase that decides when a slow answer or a quiet stream is given up
+    on; it is also the value the SDK reports as a request's timeout
+    (``X-Stainless-Read-Timeout``). The shorter ``connect`` (5 s in the SDK's default)
+    would cut off every stream quiet for longer than that; ``read=None`` means reads may
+    wait forever, so the result is ``None``.
+    """
+    if value is None or isinstance(value, int | float):
+        seconds = value
+    elif all(hasattr(value, phase) for phase in _TIMEOUT_PHASES):
+        seconds = value.read
+    else:
+        raise InvalidRequestError(
+            f"timeout must be a number of seconds, an httpx.Timeout or None, got {value!r}"
+        )
+    if seconds is not None and not seconds > 0:  # ``not >`` also refuses NaN
+        raise InvalidRequestError(f"timeout must be positive or None, got {value!r}")
+    return seconds
 
 
 def _pairs(mapping: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
@@ -58,15 +96,19 @@ class ClientConfig:
         project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
-        timeout: float | NotGiven | None = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
     ) -> ClientConfig:
-        """Resolve settings: explicit arguments win, then ``OPENAI_*`` variables, then defaults."""
+        """Resolve settings: explicit arguments win, then ``OPENAI_*`` variables, then defaults.
+
+        ``timeout`` may be an ``httpx.Timeout``: its ``read`` timeout is used (see
+        :func:`timeout_seconds`).
+        """
         if max_retries is not None and max_retries < 0:
             raise InvalidRequestError(f"max_retries must be >= 0, got {max_retries}")
-        resolved_timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
-        if resolved_timeout is not None and resolved_timeout <= 0:
-            raise InvalidRequestError(f"timeout must be positive or None, got {resolved_timeout}")
+        resolved_timeout = (
+            DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout_seconds(timeout)
+        )
         return cls(
             api_key=api_key if api_key is not None else environ.get("OPENAI_API_KEY", ""),
             base_url=(base_url or environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Required, TypedDict
 
-from ._types import NotGiven
+from ._config import TimeoutArg
 from .models.params import (
     AdditionalMessage,
     AssistantResponseFormatOptionParam,
@@ -25,12 +25,15 @@ __all__ = ["RequestOptions", "RunCreateParams", "SubmitToolOutputsParams"]
 
 
 class RequestOptions(TypedDict, total=False):
-    """Per-call overrides accepted by every method, as in the official SDK."""
+    """Per-call overrides accepted by every method, as in the official SDK.
+
+    ``timeout`` is seconds, ``None`` (no limit) or an ``httpx.Timeout`` (its ``read``).
+    """
 
     extra_headers: Mapping[str, str] | None
     extra_query: Mapping[str, object] | None
     extra_body: Mapping[str, object] | None
-    timeout: float | NotGiven | None
+    timeout: TimeoutArg
 
 
 class RunCreateParams(RequestOptions, total=False):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
-from runs_core import NOT_GIVEN, NotGiven
+from runs_core import NOT_GIVEN, NotGiven, TimeoutArg
 
 from ._primitives import AsyncPaginator
 from .calls import AsyncCalls
@@ -40,7 +40,7 @@ __all__ = [
     "AsyncThreads",
 ]
 
-Timeout = float | None | NotGiven
+Timeout = TimeoutArg
 Headers_ = Mapping[str, str] | None
 Query = Mapping[str, object] | None
 Body = Mapping[str, object] | None

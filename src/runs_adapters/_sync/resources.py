@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
-from runs_core import NOT_GIVEN, NotGiven
+from runs_core import NOT_GIVEN, NotGiven, TimeoutArg
 
 from ._primitives import SyncCursorPage
 from .calls import Calls
@@ -42,7 +42,7 @@ __all__ = [
     "Threads",
 ]
 
-Timeout = float | None | NotGiven
+Timeout = TimeoutArg
 Headers_ = Mapping[str, str] | None
 Query = Mapping[str, object] | None
 Body = Mapping[str, object] | None
