@@ -24,6 +24,8 @@ SYNC_TRANSPORTS: dict[str, tuple[str, str, str]] = {
 }
 ASYNC_TRANSPORTS: dict[str, tuple[str, str, str]] = {
     "httpx": ("runs_adapters.httpx_async", "HttpxAsyncTransport", "httpx"),
+    # The name `runs demo --transport` uses, where it must tell the two httpx apart.
+    "httpx-async": ("runs_adapters.httpx_async", "HttpxAsyncTransport", "httpx"),
     "aiohttp": ("runs_adapters.aiohttp_transport", "AiohttpTransport", "aiohttp"),
     "trio": ("runs_adapters.trio_h11", "TrioTransport", "trio"),
 }
@@ -35,8 +37,15 @@ class TransportUnavailableError(RunsError):
 
 def _load(name: str, table: dict[str, tuple[str, str, str]], kind: str) -> Any:
     if name not in table:
+        other = ASYNC_TRANSPORTS if kind == "sync" else SYNC_TRANSPORTS
+        hint = ""
+        if name in other:
+            flavour, client = (
+                ("an async", "AsyncClient") if kind == "sync" else ("a blocking", "Client")
+            )
+            hint = f" ({name!r} is {flavour} transport: use {client})"
         raise TransportUnavailableError(
-            f"unknown {kind} transport {name!r}; choose one of {', '.join(sorted(table))}"
+            f"unknown {kind} transport {name!r}; choose one of {', '.join(sorted(table))}{hint}"
         )
     module_name, class_name, extra = table[name]
     try:

@@ -52,6 +52,16 @@ def _aiohttp_errors(request: Request) -> Iterator[None]:
         raise APIConnectionError(f"Connection error: {exc!r}", request=request) from exc
 
 
+def _require_asyncio() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        raise RuntimeError(
+            "the aiohttp transport runs on asyncio, and no asyncio event loop is running "
+            "(under trio, use transport='trio' or transport='httpx')"
+        ) from None
+
+
 class AiohttpResponse:
     """A response whose head has arrived; iterate :meth:`aiter_bytes` once for the body."""
 
@@ -90,6 +100,7 @@ class AiohttpTransport:
 
     async def send(self, request: Request) -> AiohttpResponse:
         """Send ``request`` and return once the head is in; the body is read lazily."""
+        _require_asyncio()
         if self.session is None:
             self.session = aiohttp.ClientSession()
         # sock_read bounds each read, never the whole exchange: a long stream may run as

@@ -140,7 +140,11 @@ def _stream(args: argparse.Namespace) -> int:
     if not api_key:
         print("runs stream: no API key (use --api-key or OPENAI_API_KEY)", file=sys.stderr)
         return 2
-    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    # An empty --base-url (an unset shell variable) is refused by the client, never
+    # replaced by the default: the key would go to a server the user did not name.
+    base_url = args.base_url
+    if base_url is None:
+        base_url = os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1")
     return _run_conversation(args, base_url, api_key, sys.stdout)
 
 

@@ -6,7 +6,9 @@ as an argument, and the adapters' clients pass ``os.environ`` when they are buil
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -45,7 +47,10 @@ def timeout_seconds(value: float | TimeoutLike | None) -> float | None:
     would cut off every stream quiet for longer than that; ``read=None`` means reads may
     wait forever, so the result is ``None``.
     """
-    if value is None or isinstance(value, int | float):
+    seconds: float | None
+    if isinstance(value, bool):
+        seconds = -1.0  # refused below: True is not a number of seconds
+    elif value is None or isinstance(value, int | float):
         seconds = value
     elif all(hasattr(value, phase) for phase in _TIMEOUT_PHASES):
         seconds = value.read
@@ -55,7 +60,45 @@ def timeout_seconds(value: float | TimeoutLike | None) -> float | None:
         )
     if seconds is not None and not seconds > 0:  # ``not >`` also refuses NaN
         raise InvalidRequestError(f"timeout must be positive or None, got {value!r}")
-    return seconds
+    # An infinite timeout is no limit: sockets and event loops take None, not inf.
+    return None if seconds == math.inf else seconds
+
+
+def check_base_url(url: str) -> None:
+    """Refuse a base URL no request could go to, naming it.
+
+    An empty one most often comes from an unset shell variable: falling back to the
+    default would send the caller's key to a service they did not choose, so it is an
+    error too. Checked once, when the client is built, so every transport refuses the
+    same URLs with the same message.
+    """
+    problem = None
+    if not isinstance(url, str) or not url.strip():
+        problem = "it is empty (an unset variable?); pass the server's URL, e.g. https://host/v1"
+    else:
+        try:
+            parts = urlsplit(url)
+            port = parts.port  # raises ValueError for a port that is not a number 0-65535
+        except ValueError as exc:
+            problem = str(exc)
+        else:
+            if parts.scheme.lower() not in ("http", "https"):
+                problem = "it needs an http:// or https:// scheme"
+            elif not parts.hostname:
+                problem = "it has no host"
+            elif port == 0:
+                problem = "port 0 cannot be connected to"
+            elif parts.query or parts.fragment or any(c.isspace() for c in url):
+                problem = "it may not carry a query, a fragment or white space"
+    if problem is not None:
+        raise InvalidRequestError(f"invalid base_url {url!r}: {problem}")
+
+
+def _resolve_base_url(explicit: str | None, environ: Mapping[str, str]) -> str:
+    # An explicit "" (or an OPENAI_BASE_URL set to "") is refused, never replaced by the
+    # default: see check_base_url.
+    url = explicit if explicit is not None else environ.get("OPENAI_BASE_URL", DEFAULT_BASE_URL)
+    return url.rstrip("/") if isinstance(url, str) and url.strip() else url
 
 
 def _pairs(mapping: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
@@ -70,13 +113,17 @@ class ClientConfig:
     """
 
     api_key: str = attrs.field()
-    base_url: str = DEFAULT_BASE_URL
+    base_url: str = attrs.field(default=DEFAULT_BASE_URL)
     organization: str | None = None
     project: str | None = None
     default_headers: tuple[tuple[str, str], ...] = ()
     default_query: tuple[tuple[str, str], ...] = ()
     timeout: float | None = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
+
+    @base_url.validator
+    def _check_base_url(self, _attribute: object, value: str) -> None:
+        check_base_url(value)
 
     @api_key.validator
     def _check_key(self, _attribute: object, value: str) -> None:
@@ -111,7 +158,7 @@ class ClientConfig:
         )
         return cls(
             api_key=api_key if api_key is not None else environ.get("OPENAI_API_KEY", ""),
-            base_url=(base_url or environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
+            base_url=_resolve_base_url(base_url, environ),
             organization=organization if organization is not None else environ.get("OPENAI_ORG_ID"),
             project=project if project is not None else environ.get("OPENAI_PROJECT_ID"),
             default_headers=_pairs(default_headers),
