@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
+import time
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from . import _validate as v
 from ._assistants import assistant_for
 from ._channel import Segment
 from ._driver import Driver, Interrupted
-from ._errors import ApiError, invalid_type, invalid_url, not_found
+from ._errors import ApiError, invalid_url, not_found
 from ._ids import new_id
 from ._model import RUN_LIFETIME_S, Message, Run, now
 from ._paging import paginate
@@ -26,23 +30,38 @@ from ._stats import Stats
 from ._store import Replay, Store
 
 _SEG = r"([^/]+)"
-ROUTES: list[tuple[str, re.Pattern[str], str]] = [
-    (m, re.compile("^/v1" + p + "$"), name)
-    for m, p, name in [
-        ("POST", "/threads", "create_thread"),
-        ("GET", f"/threads/{_SEG}/messages", "list_messages"),
-        ("GET", f"/threads/{_SEG}/runs", "list_runs"),
-        ("POST", f"/threads/{_SEG}/runs", "create_run"),
-        ("GET", f"/threads/{_SEG}/runs/{_SEG}", "get_run"),
-        ("POST", f"/threads/{_SEG}/runs/{_SEG}", "modify_run"),
-        ("POST", f"/threads/{_SEG}/runs/{_SEG}/cancel", "cancel_run"),
-        ("POST", f"/threads/{_SEG}/runs/{_SEG}/submit_tool_outputs", "submit_outputs"),
-        ("GET", f"/threads/{_SEG}/runs/{_SEG}/steps", "list_steps"),
-        ("GET", f"/threads/{_SEG}/runs/{_SEG}/steps/{_SEG}", "get_step"),
+ROUTES: list[tuple[str, re.Pattern[str], str, str]] = [
+    (m, re.compile("^/v1" + p + "$"), name, operation)
+    for m, p, name, operation in [
+        ("POST", "/threads", "create_thread", "createThread"),
+        ("GET", f"/threads/{_SEG}/messages", "list_messages", "listMessages"),
+        ("GET", f"/threads/{_SEG}/runs", "list_runs", "listRuns"),
+        ("POST", f"/threads/{_SEG}/runs", "create_run", "createRun"),
+        ("GET", f"/threads/{_SEG}/runs/{_SEG}", "get_run", "getRun"),
+        ("POST", f"/threads/{_SEG}/runs/{_SEG}", "modify_run", "modifyRun"),
+        ("POST", f"/threads/{_SEG}/runs/{_SEG}/cancel", "cancel_run", "cancelRun"),
+        (
+            "POST",
+            f"/threads/{_SEG}/runs/{_SEG}/submit_tool_outputs",
+            "submit_outputs",
+            "submitToolOuputsToRun",
+        ),
+        ("GET", f"/threads/{_SEG}/runs/{_SEG}/steps", "list_steps", "listRunSteps"),
+        ("GET", f"/threads/{_SEG}/runs/{_SEG}/steps/{_SEG}", "get_step", "getRunStep"),
     ]
 ]
 log = logging.getLogger("runs_emulator")
 CANCELLABLE = frozenset({"queued", "in_progress", "requires_action"})
+MAX_STEP_MS = 60_000.0
+
+
+@dataclass
+class Call:
+    """A routed request whose query and body have been checked against the contract."""
+
+    req: Request
+    query: dict[str, Any]
+    body: dict[str, Any]
 
 
 class Api:
@@ -54,26 +73,39 @@ class Api:
         *,
         step_ms: float,
         poll_after_ms: int,
+        run_lifetime_s: float = RUN_LIFETIME_S,
     ) -> None:
         self.store = store
         self.stats = stats
         self.spawn = spawn
         self.step_ms = step_ms
         self.poll_after_ms = poll_after_ms
+        self.run_lifetime_s = run_lifetime_s
         self.drivers: dict[str, Driver] = {}
+        self.active: dict[str, Run] = {}  # not terminal yet: watched for expires_at
+        self._restored_segments: dict[str, Segment] = {}
 
     def handle(self, req: Request) -> Response:
-        handler, args = self._route(req)
+        handler, operation, args = self._route(req)
         key = req.header("idempotency-key") if req.method == "POST" else None
-        if key is None:
-            return handler(req, *args)
-        return self._idempotent(req, key, lambda: handler(req, *args))
 
-    def _route(self, req: Request) -> tuple[Callable[..., Response], tuple[str, ...]]:
-        for method, pattern, name in ROUTES:
+        def call() -> Response:
+            query = v.query_for(operation, list(req.query_pairs))
+            body = v.body_for(operation, req.body) if req.method == "POST" else {}
+            return handler(Call(req, query, body), *args)
+
+        if key is None:
+            return call()
+        return self._idempotent(req, key, call)
+
+    def _route(self, req: Request) -> tuple[Callable[..., Response], str, tuple[str, ...]]:
+        for method, pattern, name, operation in ROUTES:
             match = pattern.match(req.path)
             if match and method == req.method:
-                return getattr(self, name), match.groups()
+                # Ids travel percent-encoded, one path segment each: keep them decoded, as
+                # the API does, so the id a client sent is the id it reads back.
+                ids = tuple(unquote(group) for group in match.groups())
+                return getattr(self, name), operation, ids
         raise invalid_url(req.method, req.path)
 
     def _idempotent(self, req: Request, key: str, make: Callable[[], Response]) -> Response:
@@ -89,53 +121,49 @@ class Api:
         except ApiError as err:
             response = JsonResponse(err.status, err.body(), err.headers)
         if isinstance(response, StreamResponse):
-            self.store.replays[slot] = Replay(200, None, [], response.segment)
+            self.store.remember(slot, Replay(200, None, [], response.segment))
         elif response.status < 500:
-            self.store.replays[slot] = Replay(response.status, response.body, response.headers)
+            self.store.remember(slot, Replay(response.status, response.body, response.headers))
         return response
 
     # -- threads and messages ---------------------------------------------------------------
 
-    def create_thread(self, req: Request) -> Response:
-        body = v.json_body(req.body, required=False)
-        v.only_fields(body, frozenset({"messages", "metadata", "tool_resources"}))
-        thread = self.store.new_thread(v.metadata(body.get("metadata")))
+    def create_thread(self, call: Call) -> Response:
+        body = call.body
+        thread = self.store.new_thread(body.get("metadata") or {})
         for item in body.get("messages") or []:
             self._user_message(thread["id"], item)
         return JsonResponse(200, thread)
 
-    def _user_message(self, thread_id: str, item: Any) -> None:
-        if not isinstance(item, dict):
-            raise invalid_type("messages", "an array of objects", item)
-        msg = Message(new_id("msg"), thread_id, str(item.get("role", "user")), now())
+    def _user_message(self, thread_id: str, item: dict[str, Any]) -> None:
+        msg = Message(new_id("msg"), thread_id, item["role"], now())
         msg.status, msg.completed_at, msg.has_content = "completed", msg.created_at, True
-        msg.text = v.message_text(item.get("content"))
-        msg.metadata = v.metadata(item.get("metadata"))
+        msg.text = v.message_text(item["content"])
+        msg.metadata = item.get("metadata") or {}
         self.store.add_message(msg)
 
-    def list_messages(self, req: Request, thread_id: str) -> Response:
+    def list_messages(self, call: Call, thread_id: str) -> Response:
         items = self.store.messages.get(thread_id, [])
-        return JsonResponse(200, paginate(items, req.query, lambda m: m.id, Message.to_dict))
+        run_id = call.query.get("run_id")
+        if run_id is not None:
+            items = [m for m in items if m.run_id == run_id]
+        return JsonResponse(200, paginate(items, call.query, lambda m: m.id, Message.to_dict))
 
     # -- runs -------------------------------------------------------------------------------
 
     def _run_response(self, run: Run) -> JsonResponse:
         return JsonResponse(200, run.to_dict(), [("openai-poll-after-ms", str(self.poll_after_ms))])
 
-    def create_run(self, req: Request, thread_id: str) -> Response:
-        body = v.json_body(req.body)
-        v.only_fields(body, v.CREATE_RUN_FIELDS)
-        assistant_id = v.required_str(body, "assistant_id")
+    def create_run(self, call: Call, thread_id: str) -> Response:
+        body = call.body
+        assistant_id: str = body["assistant_id"]
         assistant = assistant_for(assistant_id)
-        metadata = v.metadata(body.get("metadata"))
-        stream = v.stream_flag(body)
-        instructions = v.optional_str(body, "instructions") or assistant.instructions
-        extra = v.optional_str(body, "additional_instructions")
+        stream = body.get("stream") is True
+        instructions = body.get("instructions") or assistant.instructions
+        extra = body.get("additional_instructions")
         if extra:
             instructions = f"{instructions}\n{extra}"
         tools = body.get("tools")
-        if tools is not None and not isinstance(tools, list):
-            raise invalid_type("tools", "an array", tools)
         for item in body.get("additional_messages") or []:
             self._user_message(thread_id, item)
         created = now()
@@ -145,12 +173,12 @@ class Api:
             thread_id=thread_id,
             assistant_id=assistant_id,
             created_at=created,
-            model=v.optional_str(body, "model") or "gpt-4o",
+            model=body.get("model") or "gpt-4o",
             instructions=instructions,
             tools=list(assistant.tools) if tools is None else tools,
-            metadata=metadata,
+            metadata=body.get("metadata") or {},
             options=v.run_options(body),
-            expires_at=created + RUN_LIFETIME_S,
+            expires_at=created + max(1, math.ceil(self.run_lifetime_s)),
         )
         self.store.add_run(run)
         self.stats.runs_created += 1
@@ -158,26 +186,36 @@ class Api:
         driver = Driver(self.store, run, segment, self._delay_s(run, self.step_ms))
         driver.stream_delay_s = self._delay_s(run, 0.0)
         driver.announce_created()
-        self.drivers[run.id] = driver
-        self.spawn(self._execute(driver, assistant.script))
+        self._start(driver, assistant.script)
         if segment is not None:
             return StreamResponse(segment)
         return self._run_response(run)
+
+    def _start(self, driver: Driver, script: Callable[[Driver], Any]) -> None:
+        self.drivers[driver.run.id] = driver
+        self.active[driver.run.id] = driver.run
+        self.spawn(self._execute(driver, script))
 
     @staticmethod
     def _delay_s(run: Run, default_ms: float) -> float:
         raw = run.metadata.get("emulator_step_ms")
         try:
-            return max(0.0, float(raw)) / 1000 if raw is not None else default_ms / 1000
+            value = float(raw) if raw is not None else default_ms
         except ValueError:
-            return default_ms / 1000
+            value = default_ms
+        if not math.isfinite(value):
+            value = default_ms
+        return min(max(0.0, value), MAX_STEP_MS) / 1000
 
     async def _execute(self, driver: Driver, script: Callable[[Driver], Any]) -> None:
         try:
             await script(driver)
         except Interrupted:
-            await asyncio.sleep(driver.delay_s if driver.segment is None else 0)
-            driver.cancelled()
+            if driver.expiring:
+                driver.expired()
+            else:
+                await asyncio.sleep(driver.delay_s if driver.segment is None else 0)
+                driver.cancelled()
         except Exception:
             # A bug in a script must not leave the run stuck in progress forever.
             log.exception("emulator run %s crashed", driver.run.id)
@@ -186,39 +224,113 @@ class Api:
             if driver.segment is not None:
                 driver.segment.close()
             self.drivers.pop(driver.run.id, None)
+            self.active.pop(driver.run.id, None)
 
-    def list_runs(self, req: Request, thread_id: str) -> Response:
+    # -- expiry and restart -----------------------------------------------------------------
+
+    def expire_due(self, at: float) -> None:
+        """End every run whose ``expires_at`` has passed, as the API ends them: `expired`."""
+        for run_id, run in list(self.active.items()):
+            if run.terminal:
+                del self.active[run_id]
+                continue
+            if run.expires_at is None or at < run.expires_at:
+                continue
+            driver = self.drivers.get(run_id)
+            if driver is not None:
+                driver.expiring = True  # the script notices at its next event and ends
+                driver.interrupt()
+            else:  # restored from the database, not running: end it here
+                del self.active[run_id]
+                restored = Driver.restored(self.store, run, self._open_segment(run), 0.0)
+                restored.expired()
+                if restored.segment is not None:
+                    restored.segment.close()
+
+    def _open_segment(self, run: Run) -> Segment | None:
+        """The replayable stream a restored run was still writing to, if there is one."""
+        return self._restored_segments.get(run.id)
+
+    def restore(self) -> None:
+        """Pick up the runs a database held that had not finished when the process died.
+
+        Past its ``expires_at``: expired at once. `requires_action`: waits for outputs
+        again (the script continues after them). `queued` and not started: started again
+        (nothing of it had been shown). `cancelling`: cancelled. Anything else was
+        mid-script, which cannot be picked up halfway: it stays as it was until its
+        ``expires_at``, and then expires.
+        """
+        self._restored_segments = {}
+        unfinished: list[Segment] = []
+        for replay in self.store.replays.values():
+            segment = replay.segment
+            if segment is not None and not segment.closed:
+                unfinished.append(segment)
+                run_id = _run_id_of(segment)
+                if run_id is not None:
+                    self._restored_segments[run_id] = segment
+        for run in list(self.store.runs.values()):
+            if run.terminal:
+                continue
+            self.active[run.id] = run
+            segment = self._restored_segments.get(run.id)
+            assistant = assistant_for(run.assistant_id)
+            if run.status == "cancelling":
+                del self.active[run.id]
+                driver = Driver.restored(self.store, run, segment, 0.0)
+                driver.cancelled()
+                if segment is not None:
+                    segment.close()
+            elif run.status == "requires_action" and assistant.resume is not None:
+                driver = Driver.restored(self.store, run, None, self._delay_s(run, self.step_ms))
+                if segment is not None:
+                    segment.close()  # a stream ends at requires_action
+                self._start(driver, assistant.resume)
+                driver.await_outputs_now()
+            elif run.status == "queued" and run.started_at is None and not run.steps:
+                driver = Driver.restored(self.store, run, segment, self._delay_s(run, self.step_ms))
+                if segment is not None:
+                    segment.detach_primary()
+                self._start(driver, assistant.script)
+        self.expire_due(time.time())
+        # A stream whose run is over, or that no run writes to any more, ends here: a
+        # replay of it must not wait for events that will never come.
+        for segment in unfinished:
+            owner = _run_id_of(segment)
+            attached = owner is not None and self._restored_segments.get(owner) is segment
+            if not attached or owner not in self.active:
+                segment.close()
+
+    def list_runs(self, call: Call, thread_id: str) -> Response:
         items = self.store.thread_runs.get(thread_id, [])
-        return JsonResponse(200, paginate(items, req.query, lambda r: r.id, Run.to_dict))
+        return JsonResponse(200, paginate(items, call.query, lambda r: r.id, Run.to_dict))
 
-    def get_run(self, req: Request, thread_id: str, run_id: str) -> Response:
+    def get_run(self, call: Call, thread_id: str, run_id: str) -> Response:
         return self._run_response(self.store.get_run(thread_id, run_id))
 
-    def modify_run(self, req: Request, thread_id: str, run_id: str) -> Response:
+    def modify_run(self, call: Call, thread_id: str, run_id: str) -> Response:
         run = self.store.get_run(thread_id, run_id)
-        body = v.json_body(req.body, required=False)
-        v.only_fields(body, frozenset({"metadata"}))
-        if "metadata" in body:
-            run.metadata = v.metadata(body["metadata"])
+        if "metadata" in call.body:
+            run.metadata = call.body["metadata"] or {}
+            self.store.touch_run(run)
         return self._run_response(run)
 
-    def cancel_run(self, req: Request, thread_id: str, run_id: str) -> Response:
+    def cancel_run(self, call: Call, thread_id: str, run_id: str) -> Response:
         run = self.store.get_run(thread_id, run_id)
         if run.status not in CANCELLABLE:
             raise ApiError(400, f"Cannot cancel run with status '{run.status}'.")
         run.status = "cancelling"
         run.cancel_requested = True
+        self.store.touch_run(run)
         driver = self.drivers.get(run.id)
         if driver is not None:
             driver.interrupt()
         return self._run_response(run)
 
-    def submit_outputs(self, req: Request, thread_id: str, run_id: str) -> Response:
+    def submit_outputs(self, call: Call, thread_id: str, run_id: str) -> Response:
         run = self.store.get_run(thread_id, run_id)
-        body = v.json_body(req.body)
-        v.only_fields(body, frozenset({"tool_outputs", "stream"}))
-        outputs = v.tool_outputs(body)
-        stream = v.stream_flag(body)
+        outputs: list[dict[str, str]] = call.body["tool_outputs"]
+        stream = call.body.get("stream") is True
         driver = self.drivers.get(run.id)
         if run.status != "requires_action" or driver is None or not driver.awaiting_outputs:
             raise ApiError(400, f'Runs in status "{run.status}" do not accept tool outputs.')
@@ -232,6 +344,7 @@ class Api:
                 param="tool_outputs",
             )
         run.status, run.required_action = "queued", None
+        self.store.touch_run(run)
         segment = Segment() if stream else None
         driver.resume(outputs, segment)
         if segment is not None:
@@ -240,15 +353,27 @@ class Api:
 
     # -- steps ------------------------------------------------------------------------------
 
-    def list_steps(self, req: Request, thread_id: str, run_id: str) -> Response:
+    def list_steps(self, call: Call, thread_id: str, run_id: str) -> Response:
         run = self.store.get_run(thread_id, run_id)
         return JsonResponse(
-            200, paginate(run.steps, req.query, lambda s: s.id, lambda s: s.to_dict())
+            200, paginate(run.steps, call.query, lambda s: s.id, lambda s: s.to_dict())
         )
 
-    def get_step(self, req: Request, thread_id: str, run_id: str, step_id: str) -> Response:
+    def get_step(self, call: Call, thread_id: str, run_id: str, step_id: str) -> Response:
         run = self.store.get_run(thread_id, run_id)
         for step in run.steps:
             if step.id == step_id:
                 return JsonResponse(200, step.to_dict())
         raise not_found("run step", step_id)
+
+
+def _run_id_of(segment: Segment) -> str | None:
+    """The run a stream belongs to, from its first event: the run itself (a create), or a
+    step of it (a submit_tool_outputs stream starts with the tool step's completion)."""
+    if not segment.chunks:
+        return None
+    data, _ = segment.chunks[0]
+    key = b'"run_id":"' if b'"run_id":"' in data else b'"id":"'
+    _, _, rest = data.partition(key)
+    run_id, found, _ = rest.partition(b'"')
+    return run_id.decode() if found else None

@@ -20,6 +20,7 @@ TEXT_REPLY = (
     "same reply, a few words at a time, so that clients can be tested deterministically."
 )
 DEFAULT_LONG_DELTAS = 100_000
+MAX_LONG_DELTAS = 2_000_000  # more would only let one request claim a lot of server memory
 WEATHER_ARGUMENTS = '{"city": "Paris"}'
 
 
@@ -36,6 +37,19 @@ async def text(d: Driver) -> None:
 async def weather(d: Driver) -> None:
     await d.start()
     outputs = await d.function_call("get_weather", fragments(WEATHER_ARGUMENTS, 4))
+    await weather_reply(d, outputs)
+
+
+async def weather_resumed(d: Driver) -> None:
+    """A weather run restored from the database while it waited in `requires_action`."""
+    step = d.open_step
+    assert step is not None
+    call = step.details["tool_calls"][0]
+    outputs = await d.outputs_for(step, call, len(fragments(WEATHER_ARGUMENTS, 4)))
+    await weather_reply(d, outputs)
+
+
+async def weather_reply(d: Driver, outputs: list[dict[str, str]]) -> None:
     submitted = "; ".join(o.get("output", "") for o in outputs)
     await d.open_message()
     chunks = word_chunks(f"The weather in Paris: {submitted}", 2)
@@ -65,9 +79,10 @@ async def expire(d: Driver) -> None:
 
 async def long(d: Driver) -> None:
     try:
-        count = max(1, int(d.run.metadata.get("deltas", DEFAULT_LONG_DELTAS)))
+        count = int(d.run.metadata.get("deltas", DEFAULT_LONG_DELTAS))
     except ValueError:
         count = DEFAULT_LONG_DELTAS
+    count = min(max(1, count), MAX_LONG_DELTAS)
     await d.start()
     await d.open_message()
     await d.bulk_text(count)
@@ -126,11 +141,15 @@ class Assistant:
     script: Script
     instructions: str
     tools: list[dict[str, Any]] = field(default_factory=list)
+    # Continues a run restored from the database in `requires_action` (None: never waits).
+    resume: Script | None = None
 
 
 ASSISTANTS: dict[str, Assistant] = {
     "asst_text": Assistant(text, "Reply with a fixed greeting."),
-    "asst_weather": Assistant(weather, "Call get_weather, then report it.", [WEATHER_TOOL]),
+    "asst_weather": Assistant(
+        weather, "Call get_weather, then report it.", [WEATHER_TOOL], weather_resumed
+    ),
     "asst_fail": Assistant(fail, "Fail with a server error."),
     "asst_expire": Assistant(expire, "Expire mid-reply."),
     "asst_long": Assistant(long, "Reply with a very long stream of deltas."),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 
+from ._ids import new_id
 from ._sse import DONE
 
 Chunk = tuple[bytes, int]  # encoded bytes and the number of SSE events they hold
@@ -20,12 +21,14 @@ MAX_AHEAD = 64
 
 
 class Segment:
-    def __init__(self) -> None:
+    def __init__(self, segment_id: str | None = None) -> None:
+        self.id = segment_id or new_id("seg")
         self.chunks: list[Chunk] = []
         self.closed = False
         self._more: asyncio.Future[None] | None = None
         self._room: asyncio.Future[None] | None = None
         self._primary_pos: int | None = 0
+        self._interrupted = False
 
     def append(self, data: bytes, events: int = 1) -> None:
         self.chunks.append((data, events))
@@ -46,16 +49,31 @@ class Segment:
     async def wait_beyond(self, pos: int) -> None:
         """Wait until there is a chunk at index `pos` or the stretch has ended."""
         while pos >= len(self.chunks) and not self.closed:
-            if self._more is None:
-                self._more = asyncio.get_running_loop().create_future()
-            await asyncio.shield(self._more)
+            await asyncio.shield(self.changed())
+
+    def changed(self) -> asyncio.Future[None]:
+        """A future done at the next append or close (shared by every reader: never
+        cancel it, wait on it with ``asyncio.wait`` or through ``shield``)."""
+        if self._more is None:
+            self._more = asyncio.get_running_loop().create_future()
+        return self._more
 
     async def room(self) -> None:
         """Hold the producer back while the primary reader lags too far behind."""
-        while self._primary_pos is not None and len(self.chunks) - self._primary_pos > MAX_AHEAD:
+        while (
+            self._primary_pos is not None
+            and len(self.chunks) - self._primary_pos > MAX_AHEAD
+            and not self._interrupted
+        ):
             if self._room is None:
                 self._room = asyncio.get_running_loop().create_future()
             await asyncio.shield(self._room)
+
+    def interrupt(self) -> None:
+        """Stop holding the producer back: its run is being cancelled or expired, and the
+        few events that ends it with must be appended even if nobody is reading."""
+        self._interrupted = True
+        self._release_producer()
 
     def primary_progress(self, pos: int) -> None:
         if self._primary_pos is not None:

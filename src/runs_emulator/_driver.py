@@ -20,7 +20,7 @@ YIELD_EVERY = 64
 
 
 class Interrupted(Exception):
-    """The run must stop where it is: cancelled by a client."""
+    """The run must stop where it is: cancelled by a client, or past its ``expires_at``."""
 
 
 class Driver:
@@ -34,10 +34,27 @@ class Driver:
         self.open_msg: Message | None = None
         self._outputs: asyncio.Future[list[dict[str, str]]] | None = None
         self._since_yield = 0
+        self.expiring = False  # past expires_at: the run ends as `expired`, not `cancelled`
+
+    @classmethod
+    def restored(cls, store: Store, run: Run, segment: Segment | None, delay_s: float) -> Driver:
+        """A driver for a run loaded from the database, its open step and message found."""
+        driver = cls(store, run, segment, delay_s)
+        driver.open_step = next((s for s in reversed(run.steps) if s.status == "in_progress"), None)
+        driver.open_msg = next(
+            (
+                m
+                for m in reversed(store.messages.get(run.thread_id, []))
+                if m.run_id == run.id and m.status == "in_progress"
+            ),
+            None,
+        )
+        return driver
 
     # -- plumbing ---------------------------------------------------------------------------
 
     def emit(self, event: str, data: dict[str, Any]) -> None:
+        self.store.touch_run(self.run)
         if self.segment is not None:
             self.segment.append(encode(event, data))
 
@@ -52,7 +69,7 @@ class Driver:
         if self._since_yield >= YIELD_EVERY:
             self._since_yield = 0
             await asyncio.sleep(0)
-        if self.run.cancel_requested:
+        if self.run.cancel_requested or self.expiring:
             raise Interrupted
 
     async def pause(self) -> None:
@@ -104,9 +121,12 @@ class Driver:
         self.emit_run("thread.run.failed")
 
     async def expire(self) -> None:
+        self.expired()
+
+    def expired(self) -> None:
         self._end_open_work("expired", "run_expired", None)
         run = self.run
-        run.status = "expired"
+        run.status, run.required_action = "expired", None
         run.usage = run.total_usage()
         self.emit_run("thread.run.expired")
 
@@ -123,6 +143,7 @@ class Driver:
         msg, step, stamp = self.open_msg, self.open_step, now()
         if msg is not None:
             msg.status, msg.incomplete_at, msg.incomplete_reason = "incomplete", stamp, reason
+            self.store.touch_message(msg)
             self.emit("thread.message.incomplete", msg.to_dict())
             self.open_msg = None
         if step is not None:
@@ -162,11 +183,12 @@ class Driver:
         assert msg is not None
         first = not msg.has_content
         msg.has_content = True
-        start = len(msg.text)
-        msg.text += value
+        start = msg.length
+        msg.add_text(value)
+        self.store.touch_message(msg)
         delta = text_delta(msg.id, value, first=first)
         if annotation is not None:
-            ann = dict(annotation, start_index=start, end_index=len(msg.text))
+            ann = dict(annotation, start_index=start, end_index=msg.length)
             msg.annotations.append(ann)
             wire = dict(ann, index=len(msg.annotations) - 1)
             delta["delta"]["content"][0]["text"]["annotations"] = [wire]
@@ -181,22 +203,21 @@ class Driver:
         block, per_block, block_text = word_block(msg.id)
         await self.text_delta(block_text[:5])
         remaining = count - 1
-        parts = [msg.text]
         while remaining >= per_block:
+            msg.add_text(block_text)  # before the events go out: a flush may come between
+            self.store.touch_message(msg)
             if self.segment is not None:
                 self.segment.append(block, per_block)
                 await self.segment.room()
-            parts.append(block_text)
             remaining -= per_block
             await asyncio.sleep(0)
-            if self.run.cancel_requested:
-                msg.text = "".join(parts)
+            if self.run.cancel_requested or self.expiring:
                 raise Interrupted
         tail_words = tuple(WORDS[i % len(WORDS)] for i in range(remaining))
+        msg.add_text("".join(tail_words))
+        self.store.touch_message(msg)
         if self.segment is not None and remaining > 0:
             self.segment.append(word_delta_bytes(msg.id, tail_words), remaining)
-        parts.extend(tail_words)
-        msg.text = "".join(parts)
 
     async def close_message(self, completion_tokens: int) -> None:
         msg, step = self.open_msg, self.open_step
@@ -204,6 +225,7 @@ class Driver:
         await self.pause()
         msg.status, msg.completed_at = "completed", now()
         self.open_msg = None
+        self.store.touch_message(msg)
         self.emit("thread.message.completed", msg.to_dict())
         self._finish_step(step, completion_tokens)
 
@@ -250,11 +272,20 @@ class Driver:
             },
         }
         self.emit_run("thread.run.requires_action")
+        return await self.outputs_for(step, call, len(fragments))
+
+    async def outputs_for(
+        self, step: Step, call: dict[str, Any], completion_tokens: int
+    ) -> list[dict[str, str]]:
+        """Wait in `requires_action` for the outputs of ``call``, then finish its step.
+
+        Also where a run restored from the database in `requires_action` picks up.
+        """
         outputs = await self._await_outputs()
         for output in outputs:
-            if output.get("tool_call_id") == call_id:
+            if output.get("tool_call_id") == call["id"]:
                 call["function"]["output"] = output.get("output", "")
-        self._finish_step(step, len(fragments))
+        self._finish_step(step, completion_tokens)
         self.emit_run("thread.run.queued")
         await self.pause()
         self.run.status = "in_progress"
@@ -265,11 +296,17 @@ class Driver:
         if self.segment is not None:
             self.segment.close()
             self.segment = None
-        self._outputs = asyncio.get_running_loop().create_future()
+        self.await_outputs_now()
+        assert self._outputs is not None
         try:
             return await self._outputs
         finally:
             self._outputs = None
+
+    def await_outputs_now(self) -> None:
+        """Accept tool outputs from now on (before the script gets round to waiting)."""
+        if self._outputs is None:
+            self._outputs = asyncio.get_running_loop().create_future()
 
     @property
     def awaiting_outputs(self) -> bool:
@@ -282,9 +319,12 @@ class Driver:
         self._outputs.set_result(outputs)
 
     def interrupt(self) -> None:
-        """Wake a run parked in requires_action so it can be cancelled."""
+        """Make the run stop at its next event: wake it if parked in requires_action, and
+        stop its stream holding it back for a reader that is not reading."""
         if self._outputs is not None and not self._outputs.done():
             self._outputs.set_exception(Interrupted())
+        if self.segment is not None:
+            self.segment.interrupt()
 
     async def code_call(self, fragments: list[str], logs: str) -> None:
         await self.pause()

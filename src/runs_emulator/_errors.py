@@ -56,10 +56,14 @@ class ApiError(Exception):
 
 
 def redact_key(key: str) -> str:
-    """Mask a key the way the real API echoes it back: enough to recognise, not to reuse."""
-    if len(key) <= 8:
-        return "*" * len(key)
-    return f"{key[:3]}{'*' * (len(key) - 7)}{key[-4:]}"
+    """Mask a key the way the real API echoes it back: enough to recognise, not to reuse.
+
+    Keys shorter than 20 characters are masked whole (showing 7 characters of a short key
+    would give most of it away); the mask never shows the length of the hidden part.
+    """
+    if len(key) < 20:
+        return "****"
+    return f"{key[:3]}****{key[-4:]}"
 
 
 def missing_key() -> ApiError:
@@ -100,10 +104,38 @@ def unknown_param(name: str) -> ApiError:
     return ApiError(400, f"Unknown parameter: '{name}'.", param=name, code="unknown_parameter")
 
 
+def json_kind(value: object) -> str:
+    """The JSON type of a parsed value, as JSON Schema names it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+_GOT = {
+    "null": "null",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a decimal",
+    "string": "a string",
+    "array": "an array",
+    "object": "an object",
+}
+
+
 def invalid_type(name: str, expected: str, got: object) -> ApiError:
     return ApiError(
         400,
-        f"Invalid type for '{name}': expected {expected}, but got {type(got).__name__} instead.",
+        f"Invalid type for '{name}': expected {expected}, but got {_GOT[json_kind(got)]} instead.",
         param=name,
         code="invalid_type",
     )

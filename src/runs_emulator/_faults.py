@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ._errors import ApiError
 
 HEADER = "x-emulator-fault"
+MAX_SECONDS = 3600.0  # the longest stall or drip delay a fault may ask for
 
 _INTS = {
     "status": "status",
@@ -97,9 +98,12 @@ def parse_fault(header: str) -> Fault:
             setattr(fault, _INTS[name], number)
         elif name in _FLOATS:
             try:
-                setattr(fault, _FLOATS[name], float(value))
+                seconds = float(value)
             except ValueError:
                 raise _bad(f"'{name}' expects a number, got '{value}'") from None
+            if not 0 <= seconds <= MAX_SECONDS * (1000 if name.endswith("-ms") else 1):
+                raise _bad(f"'{name}' must be a finite number from 0 to {MAX_SECONDS} seconds")
+            setattr(fault, _FLOATS[name], seconds)
         elif name in _STRINGS:
             setattr(fault, _STRINGS[name], value)
         else:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TERMINAL_RUN = frozenset({"cancelled", "failed", "completed", "incomplete", "expired"})
-RUN_LIFETIME_S = 600
+RUN_LIFETIME_S = 600  # a run not finished 10 minutes after its creation expires
 
 
 def now() -> int:
@@ -35,13 +35,32 @@ class Message:
     run_id: str | None = None
     assistant_id: str | None = None
     status: str = "in_progress"
-    text: str = ""
     annotations: list[dict[str, Any]] = field(default_factory=list)
     completed_at: int | None = None
     incomplete_at: int | None = None
     incomplete_reason: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     has_content: bool = False
+    seq: int = 0
+    # The text so far, as the pieces it was streamed in: appending is O(1), and reading
+    # joins them once (a million-delta message must not be re-joined per delta).
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts[:] = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.parts[:] = [value] if value else []
+        self.length = len(value)
+
+    def add_text(self, value: str) -> None:
+        self.parts.append(value)
+        self.length += len(value)
 
     def to_dict(self) -> dict[str, Any]:
         content: list[dict[str, Any]] = []

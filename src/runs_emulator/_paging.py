@@ -1,4 +1,4 @@
-"""Cursor pagination with the real API's parameters and its validation messages."""
+"""Cursor pagination with the real API's parameters and its messages for unknown cursors."""
 
 from __future__ import annotations
 
@@ -8,50 +8,6 @@ from typing import Any, TypeVar
 from ._errors import ApiError
 
 T = TypeVar("T")
-
-
-def _limit(raw: str | None) -> int:
-    if raw is None:
-        return 20
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(
-            400,
-            f"Invalid 'limit': expected an integer, but got '{raw}' instead.",
-            param="limit",
-            code="invalid_type",
-        ) from None
-    if value < 1:
-        raise ApiError(
-            400,
-            "Invalid 'limit': integer below minimum value. "
-            f"Expected a value >= 1, but got {value} instead.",
-            param="limit",
-            code="integer_below_min_value",
-        )
-    if value > 100:
-        raise ApiError(
-            400,
-            "Invalid 'limit': integer above maximum value. "
-            f"Expected a value <= 100, but got {value} instead.",
-            param="limit",
-            code="integer_above_max_value",
-        )
-    return value
-
-
-def _order(raw: str | None) -> str:
-    if raw is None:
-        return "desc"
-    if raw not in ("asc", "desc"):
-        raise ApiError(
-            400,
-            f"Invalid value: '{raw}'. Supported values are: 'asc' and 'desc'.",
-            param="order",
-            code="invalid_value",
-        )
-    return raw
 
 
 def _cursor_index(ids: list[str], name: str, value: str) -> int:
@@ -65,13 +21,17 @@ def _cursor_index(ids: list[str], name: str, value: str) -> int:
 
 def paginate(
     items: Sequence[T],
-    query: dict[str, str],
+    query: dict[str, Any],
     ident: Callable[[T], str],
     render: Callable[[T], dict[str, Any]],
 ) -> dict[str, Any]:
-    """A list page; `items` come oldest first. Empty pages carry null ids, as the real API."""
-    limit = _limit(query.get("limit"))
-    order = _order(query.get("order"))
+    """A list page; `items` come oldest first. Empty pages carry null ids, as the real API.
+
+    ``query`` has been checked already (``_validate.query_for``): ``limit`` is an integer
+    in 1..100, ``order`` is ``asc`` or ``desc``.
+    """
+    limit: int = query.get("limit", 20)
+    order: str = query.get("order", "desc")
     ordered = list(items) if order == "asc" else list(reversed(items))
     ids = [ident(item) for item in ordered]
     after, before = query.get("after"), query.get("before")

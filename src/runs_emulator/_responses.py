@@ -33,6 +33,8 @@ class Request:
     headers: list[tuple[str, str]]
     body: bytes
     target: str = ""
+    query_pairs: tuple[tuple[str, str], ...] = ()
+    bad_target: bool = False  # not a path: answered 400 before it is routed
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

@@ -1,7 +1,8 @@
 """What the emulator saw, so tests can assert on client behaviour rather than guess at it.
 
 Connection counts show whether a client reuses connections; the request log shows the
-headers it really sent; aborted streams show that it closed a stream it stopped reading.
+headers it really sent (credentials masked: the log is served by ``/_emulator/stats``);
+aborted streams show that it closed a stream it stopped reading.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class Stats:
     log_size: int = 1000
     connections_accepted: int = 0
     connections_open: int = 0
+    connections_evicted: int = 0  # closed while waiting, to make room under the cap
+    connections_refused: int = 0  # answered 503 at once: the cap was reached, none waiting
     requests: int = 0
     runs_created: int = 0
     streams_started: int = 0
@@ -70,6 +73,8 @@ class Stats:
         return {
             "connections_accepted": self.connections_accepted,
             "connections_open": self.connections_open,
+            "connections_evicted": self.connections_evicted,
+            "connections_refused": self.connections_refused,
             "requests": self.requests,
             "runs_created": self.runs_created,
             "streams_started": self.streams_started,

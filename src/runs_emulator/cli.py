@@ -5,9 +5,40 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
+from collections.abc import Callable
 
-from .server import DEFAULT_POLL_AFTER_MS, DEFAULT_STEP_MS, EmulatorServer
+from ._durable import StorageError
+from ._http import Limits
+from ._model import RUN_LIFETIME_S
+from .server import (
+    DEFAULT_POLL_AFTER_MS,
+    DEFAULT_STEP_MS,
+    EmulatorServer,
+    is_loopback,
+    open_to_all_warning,
+)
+
+KEY_ENV = "RUNS_EMULATOR_API_KEY"
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535; 0 picks a free one)")
+    return port
+
+
+def _at_least(minimum: float, kind: type[int] | type[float] = float) -> Callable[[str], float]:
+    def convert(text: str) -> float:
+        value = kind(text)
+        if not value >= minimum:  # ``not >=`` also refuses NaN
+            raise argparse.ArgumentTypeError(f"{text} is below {minimum:g}")
+        return value
+
+    convert.__name__ = kind.__name__  # argparse names the type in its messages
+    return convert
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,10 +47,56 @@ def _parser() -> argparse.ArgumentParser:
         description="Serve a local emulation of the Assistants Runs API.",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
-    parser.add_argument("--api-key", default=None, help="accept only this key (default: any)")
-    parser.add_argument("--step-ms", type=float, default=DEFAULT_STEP_MS)
-    parser.add_argument("--poll-after-ms", type=int, default=DEFAULT_POLL_AFTER_MS)
+    parser.add_argument("--port", type=_port, default=8080, help="0 picks a free port")
+    parser.add_argument(
+        "--api-key",
+        default=None,
+        help=f"accept only this key (default: ${KEY_ENV} if set, else any non-empty key)",
+    )
+    parser.add_argument("--step-ms", type=_at_least(0), default=DEFAULT_STEP_MS)
+    parser.add_argument("--poll-after-ms", type=_at_least(0, int), default=DEFAULT_POLL_AFTER_MS)
+    parser.add_argument(
+        "--db",
+        default=None,
+        metavar="PATH",
+        help="keep state in this SQLite file (default: memory)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=_at_least(1, int),
+        default=Limits.max_body_bytes,
+        help="larger request bodies get 413 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=_at_least(0.001),
+        default=Limits.header_timeout,
+        help="seconds to send a request head, from its first byte (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=_at_least(0.001),
+        default=Limits.body_timeout,
+        help="seconds to send a request body, after its head (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_at_least(0.001),
+        default=Limits.idle_timeout,
+        help="seconds a connection may wait before its next request (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_at_least(1, int),
+        default=None,
+        help="open connections at most (default: 4096, or fewer if the file limit is lower)",
+    )
+    parser.add_argument(
+        "--run-lifetime-s",
+        type=_at_least(0.001),
+        default=RUN_LIFETIME_S,
+        help="a run expires this long after its creation (default: %(default)s)",
+    )
     return parser
 
 
@@ -33,18 +110,34 @@ async def _serve(server: EmulatorServer) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    server = EmulatorServer(
-        args.host,
-        args.port,
-        args.api_key,
-        step_ms=args.step_ms,
-        poll_after_ms=args.poll_after_ms,
-    )
+    parser = _parser()
+    args = parser.parse_args(argv)
+    api_key = args.api_key if args.api_key is not None else os.environ.get(KEY_ENV) or None
+    try:
+        server = EmulatorServer(
+            args.host,
+            args.port,
+            api_key,
+            step_ms=args.step_ms,
+            poll_after_ms=args.poll_after_ms,
+            max_body_bytes=args.max_body_bytes,
+            header_timeout=args.header_timeout,
+            body_timeout=args.body_timeout,
+            idle_timeout=args.idle_timeout,
+            max_connections=args.max_connections,
+            db_path=args.db,
+            run_lifetime_s=args.run_lifetime_s,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    if api_key is None and not is_loopback(args.host):
+        banner = "!" * 78
+        print(f"{banner}\n{open_to_all_warning(args.host)}\n{banner}", file=sys.stderr, flush=True)
+        server.warn_if_open = False  # said already, louder
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_serve(server))
-    except OSError as exc:
+    except (OSError, OverflowError, StorageError) as exc:
         print(f"emulator: {exc}", file=sys.stderr)
         return 1
     return 0

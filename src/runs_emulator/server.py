@@ -9,19 +9,56 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
+import logging
+import resource
 import threading
+import time
 from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any
 
 from ._api import Api
+from ._durable import Durable
 from ._faults import FaultCounter
-from ._http import Context, HttpConnection
+from ._http import Context, HttpConnection, Limits, key_digest, refuse_connection
+from ._model import RUN_LIFETIME_S
 from ._stats import Stats
 from ._store import Store
 
 DEFAULT_STEP_MS = 10.0
 DEFAULT_POLL_AFTER_MS = 20
+FLUSH_EVERY_S = 0.1  # with a database: background changes are written at least this often
+EXPIRY_CHECK_S = 0.25
+log = logging.getLogger("runs_emulator")
+
+
+def default_max_connections() -> int:
+    """4096, or fewer if the process may not open that many files (leaving 100 spare)."""
+    try:
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (OSError, ValueError):  # pragma: no cover - always available on Linux/macOS
+        return 1000
+    if soft == resource.RLIM_INFINITY:
+        return 4096
+    return max(16, min(4096, soft - 100))
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def open_to_all_warning(host: str) -> str:
+    return (
+        f"WARNING: the runs emulator listens on {host} without --api-key: anyone who can "
+        "reach this port can use it with any key, read its request log and change its "
+        "state. Pass --api-key (or listen on 127.0.0.1)."
+    )
 
 
 class EmulatorServer:
@@ -34,29 +71,62 @@ class EmulatorServer:
         step_ms: float = DEFAULT_STEP_MS,
         poll_after_ms: int = DEFAULT_POLL_AFTER_MS,
         request_log_size: int = 1000,
+        max_body_bytes: int = Limits.max_body_bytes,
+        header_timeout: float = Limits.header_timeout,
+        body_timeout: float = Limits.body_timeout,
+        idle_timeout: float = Limits.idle_timeout,
+        max_connections: int | None = None,
+        db_path: str | None = None,
+        run_lifetime_s: float = RUN_LIFETIME_S,
     ) -> None:
+        if max_body_bytes < 0 or min(header_timeout, body_timeout, idle_timeout) <= 0:
+            raise ValueError("max_body_bytes must be >= 0 and every timeout > 0")
+        if max_connections is not None and max_connections < 1:
+            raise ValueError("max_connections must be >= 1")
+        if run_lifetime_s <= 0:
+            raise ValueError("run_lifetime_s must be > 0")
         self.host = host
         self.port = port
-        self.api_key = api_key
         self.stats = Stats(log_size=request_log_size)
+        self.db_path = db_path
         self.store = Store()
         self.api = Api(
-            self.store, self.stats, self._spawn, step_ms=step_ms, poll_after_ms=poll_after_ms
+            self.store,
+            self.stats,
+            self._spawn,
+            step_ms=step_ms,
+            poll_after_ms=poll_after_ms,
+            run_lifetime_s=run_lifetime_s,
         )
-        self._ctx = Context(self.api, self.stats, FaultCounter(), api_key)
+        self.limits = Limits(max_body_bytes, header_timeout, body_timeout, idle_timeout)
+        self.max_connections = max_connections or default_max_connections()
+        digest = key_digest(api_key) if api_key is not None else None
+        self._ctx = Context(self.api, self.stats, FaultCounter(), digest, self.limits)
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._connections = 0
+        self._live: dict[int, HttpConnection] = {}  # open connections, oldest first
+        self._requires_key = api_key is not None
+        self.warn_if_open = True  # log a warning when reachable by others without a key
 
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}/v1"
 
     async def start(self) -> None:
+        if self.db_path is not None and self.store.db is None:
+            db = Durable(self.db_path)
+            self.store.db = db
+            self.store.load(db.load())
+            self.api.restore()
+            self.store.flush()
+        if self.warn_if_open and not self._requires_key and not is_loopback(self.host):
+            log.warning(open_to_all_warning(self.host))
         self._server = await asyncio.start_server(
             self._on_connection, self.host, self.port, backlog=2048
         )
         self.port = self._server.sockets[0].getsockname()[1]
+        self._spawn(self._housekeeping())
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -69,6 +139,11 @@ class EmulatorServer:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 1.0)
             self._server = None
+        if self.store.db is not None:
+            with contextlib.suppress(Exception):
+                self.store.flush()
+            self.store.db.close()
+            self.store.db = None
 
     async def serve_forever(self) -> None:
         if self._server is None:
@@ -94,6 +169,35 @@ class EmulatorServer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _housekeeping(self) -> None:
+        """Expire runs past their ``expires_at``; with a database, write background changes."""
+        last_expiry = 0.0
+        while True:
+            await asyncio.sleep(FLUSH_EVERY_S if self.store.durable else EXPIRY_CHECK_S)
+            now = time.monotonic()
+            if now - last_expiry >= EXPIRY_CHECK_S:
+                last_expiry = now
+                self.api.expire_due(time.time())
+            if self.store.durable:
+                try:
+                    self.store.flush()
+                except Exception as exc:  # StorageError: retried at the next flush
+                    log.error("emulator cannot save its state: %s", exc)
+
+    def _make_room(self) -> bool:
+        """At the connection cap: close the connection that has waited longest without
+        sending a request (idle first, then one still sending its head). False if every
+        connection is busy answering."""
+        for phase in ("idle", "head"):
+            waiting = [c for c in self._live.values() if c.phase == phase]
+            if waiting:
+                victim = min(waiting, key=lambda c: c.since)
+                del self._live[victim.ident]
+                self.stats.connections_evicted += 1
+                victim.evict()
+                return True
+        return False
+
     async def _on_connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
@@ -103,12 +207,26 @@ class EmulatorServer:
             task.add_done_callback(self._tasks.discard)
         self._connections += 1
         self.stats.connections_accepted += 1
+        if len(self._live) >= self.max_connections and not self._make_room():
+            self.stats.connections_refused += 1
+            try:
+                await refuse_connection(reader, writer, 0.25)
+            except (asyncio.CancelledError, Exception):
+                writer.transport.abort()
+            return
         self.stats.connections_open += 1
+        connection = HttpConnection(self._ctx, reader, writer, self._connections)
+        self._live[connection.ident] = connection
         try:
-            await HttpConnection(self._ctx, reader, writer, self._connections).serve()
+            await connection.serve()
         except asyncio.CancelledError:
             writer.transport.abort()
+        except Exception:
+            # A bug, not a client's doing: the connection ends, the server goes on.
+            log.exception("emulator connection %d failed", connection.ident)
+            writer.transport.abort()
         finally:
+            self._live.pop(connection.ident, None)
             self.stats.connections_open -= 1
 
 
