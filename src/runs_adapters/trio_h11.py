@@ -59,6 +59,16 @@ def _io(request: Request) -> Iterator[None]:
         raise APIConnectionError(f"Connection error: {detail!r}", request=request) from exc
 
 
+def _require_trio() -> None:
+    try:
+        trio.lowlevel.current_task()
+    except RuntimeError:
+        raise RuntimeError(
+            "the trio transport runs on trio, and no trio run is active "
+            "(under asyncio, use transport='aiohttp' or transport='httpx')"
+        ) from None
+
+
 class _Connection:
     """One socket (TLS or not) plus the h11 state machine of its current request/response."""
 
@@ -70,6 +80,7 @@ class _Connection:
         self.reused = False  # served an earlier response, so the server may have dropped it
         self.got_bytes = False  # any response bytes this cycle: after that, no silent retry
         self.eof = False  # h11 reports DONE after a close-delimited body, yet the socket is dead
+        self.closed = False  # discarded: no longer counted against the pool's bound
 
     async def write(self, event: h11.Event, request: Request) -> None:
         data = self.h11.send(event)
@@ -144,7 +155,7 @@ class TrioResponse:
             # (If aclose() already took the connection, it is not ours to close any more.)
             if self._conn is conn:
                 self._conn = None
-                await conn.discard()
+                await self._transport._discard(conn)
             raise
         self._conn = None
         self._complete = True
@@ -168,9 +179,14 @@ class TrioTransport:
 
     ``ssl_context`` is used for https as given; otherwise a context trusting certifi's CA
     bundle is built, verifying certificates and hostnames unless ``verify=False``.
-    ``max_connections`` is how many idle keep-alive connections are kept per
-    (scheme, host, port); more are closed when released. ``chunk_size`` is the most bytes
-    read from the socket at once. ``connections_opened`` counts every connection made.
+    ``max_open_connections`` bounds the connections open at once per (scheme, host,
+    port), in use or idle, as aiohttp's and httpx's pools do (100 by default, like
+    theirs; ``None``: no bound); a request beyond it waits for one to be released,
+    within its timeout (else :class:`APITimeoutError`), so concurrent streams share a
+    bounded set of connections that the next round reuses. ``max_connections`` is how
+    many idle keep-alive connections are kept per origin; more are closed when released.
+    ``chunk_size`` is the most bytes read from the socket at once.
+    ``connections_opened`` counts every connection made.
     """
 
     def __init__(
@@ -178,16 +194,22 @@ class TrioTransport:
         *,
         ssl_context: ssl.SSLContext | None = None,
         verify: bool = True,
-        max_connections: int = 10,
+        max_connections: int = 100,
+        max_open_connections: int | None = 100,
         chunk_size: int = 65536,
     ) -> None:
         if max_connections < 0 or chunk_size < 1:
             raise ValueError("max_connections must be >= 0 and chunk_size >= 1")
+        if max_open_connections is not None and max_open_connections < 1:
+            raise ValueError("max_open_connections must be >= 1 (or None)")
         self._ssl_context = ssl_context
         self._verify = verify
         self._max_connections = max_connections
+        self._max_open = max_open_connections
         self._chunk_size = chunk_size
         self._idle: dict[_Origin, list[_Connection]] = {}
+        self._open: dict[_Origin, int] = {}  # per origin: connecting, in use or idle
+        self._waiting: dict[_Origin, trio.lowlevel.ParkingLot] = {}
         self._closed = False
         self.connections_opened = 0
 
@@ -201,19 +223,17 @@ class TrioTransport:
         """
         if self._closed:
             raise RuntimeError("TrioTransport.send() called after aclose()")
+        _require_trio()
         origin = _origin(request.url)
-        idle = self._idle.get(origin)
-        conn = idle.pop() if idle else None  # the most recently used is least likely stale
+        conn = await self._acquire(origin, request, fresh=False)
         while True:
-            if conn is None:
-                conn = await self._connect(origin, request)
             try:
                 head = await self._exchange(conn, origin, request)
             except BaseException as exc:
-                await conn.discard()
+                await self._discard(conn)
                 stale = conn.reused and not conn.got_bytes
                 if stale and type(exc) is APIConnectionError:
-                    conn = None
+                    conn = await self._acquire(origin, request, fresh=True)
                     continue
                 raise
             return TrioResponse(self, conn, request, head)
@@ -223,12 +243,58 @@ class TrioTransport:
         await trio.sleep(seconds)
 
     async def aclose(self) -> None:
-        """Close every pooled connection; responses still being read keep theirs until done."""
+        """Close every pooled connection; responses still being read keep theirs until done.
+
+        Requests waiting for a connection raise ``RuntimeError``.
+        """
         self._closed = True
         idle = [conn for conns in self._idle.values() for conn in conns]
         self._idle.clear()
         for conn in idle:
-            await conn.discard()
+            await self._discard(conn)
+        for lot in self._waiting.values():
+            lot.unpark_all()
+
+    async def _acquire(self, origin: _Origin, request: Request, *, fresh: bool) -> _Connection:
+        """An idle pooled connection (unless ``fresh``), else a new one if the origin is
+        under ``max_open_connections``, else wait (within the request's timeout) for one
+        to be released."""
+        deadline = None if request.timeout is None else trio.current_time() + request.timeout
+        while True:
+            if self._closed:
+                raise RuntimeError("TrioTransport.send() called after aclose()")
+            idle = self._idle.get(origin)
+            if idle and not fresh:
+                return idle.pop()  # the most recently used is least likely stale
+            if self._max_open is None or self._open.get(origin, 0) < self._max_open:
+                self._open[origin] = self._open.get(origin, 0) + 1
+                try:
+                    return await self._connect(origin, request)
+                except BaseException:
+                    self._forget(origin)
+                    raise
+            if idle:  # at the bound, wanting a new one: close an idle one to make room
+                await self._discard(idle.pop(0))
+                continue
+            lot = self._waiting.setdefault(origin, trio.lowlevel.ParkingLot())
+            try:
+                with trio.fail_at(deadline) if deadline is not None else contextlib.nullcontext():
+                    await lot.park()
+            except trio.TooSlowError as exc:
+                raise APITimeoutError(request=request) from exc
+
+    def _forget(self, origin: _Origin) -> None:
+        """One connection of ``origin`` is gone: let a waiting request open another."""
+        self._open[origin] -= 1
+        lot = self._waiting.get(origin)
+        if lot is not None:
+            lot.unpark()
+
+    async def _discard(self, conn: _Connection) -> None:
+        if not conn.closed:
+            conn.closed = True
+            self._forget(conn.origin)
+        await conn.discard()
 
     async def _release(self, conn: _Connection) -> None:
         idle = self._idle.setdefault(conn.origin, [])
@@ -236,8 +302,11 @@ class TrioTransport:
             conn.h11.start_next_cycle()
             conn.reused, conn.got_bytes = True, False
             idle.append(conn)
+            lot = self._waiting.get(conn.origin)
+            if lot is not None:
+                lot.unpark()
         else:
-            await conn.discard()
+            await self._discard(conn)
 
     async def _connect(self, origin: _Origin, request: Request) -> _Connection:
         scheme, host, port = origin
