@@ -9,7 +9,8 @@
 
 Sections: decoder level (SSE events/s, typed events/s, ``text_deltas``), end to end
 against the emulator in a separate process (client CPU per event and per call, events/s,
-20 concurrent streams), cold start, and peak RSS over a long stream. Every figure is a
+20 concurrent streams), cold start, peak RSS over a long stream, and memory per open
+stream with many held open at once (async transports). Every figure is a
 median of repeated runs, and every comparison is a ratio taken within this one run, on
 this machine; the targets in ``docs/benchmarks.md`` are checked at the end. A peer library
 that is not installed is reported and skipped, never replaced. Progress goes to stderr.
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _emulator_process import ROOT, emulator_process, progress
 
-SECTIONS = ("decoders", "e2e", "startup", "memory")
+SECTIONS = ("decoders", "e2e", "startup", "memory", "streams")
 TRANSPORTS = ("httpx", "requests", "httpx-async", "aiohttp", "trio")
 
 QUICK = {
@@ -50,6 +51,8 @@ QUICK = {
     "mem_small": 10_000,
     "mem_large": 100_000,
     "mem_transports": ("httpx",),
+    "open_streams": 200,
+    "open_streams_repeats": 1,
 }
 FULL = {
     "deltas": 20_000,
@@ -64,6 +67,8 @@ FULL = {
     "mem_small": 10_000,
     "mem_large": 1_000_000,
     "mem_transports": TRANSPORTS,
+    "open_streams": 1000,
+    "open_streams_repeats": 3,
 }
 
 TARGETS = {
@@ -304,6 +309,33 @@ def _memory_table(mem: dict[str, Any]) -> list[str]:
     return lines
 
 
+def run_streams(cfg: dict[str, Any], url: str, transports: list[str] | None) -> dict[str, Any]:
+    import bench_open_streams
+
+    chosen = [t for t in bench_open_streams.TRANSPORTS if not transports or t in transports]
+    results, skipped = bench_open_streams.run_all(
+        url, chosen, cfg["open_streams"], cfg["open_streams_repeats"]
+    )
+    return {"rows": [asdict(r) for r in results], "skipped": skipped}
+
+
+def _streams_table(st: dict[str, Any]) -> list[str]:
+    lines = [
+        "Memory per open stream: N streams held open at once; current RSS (VmRSS) of a child"
+        " process before and with all open",
+        f"  {'transport':<13}{'streams':>9}{'RSS before MB':>15}{'all open MB':>13}"
+        f"{'per stream KiB':>16}",
+    ]
+    for r in st["rows"]:
+        lines.append(
+            f"  {r['transport']:<13}{r['streams']:>9,}{r['rss_before_mb']:>15.1f}"
+            f"{r['rss_open_mb']:>13.1f}{r['per_stream_kib']:>16.1f}"
+        )
+    for name, reason in st["skipped"].items():
+        lines.append(f"  skipped {name}: {reason}")
+    return lines
+
+
 # -- targets ------------------------------------------------------------------------------
 
 
@@ -452,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         res["decoders"] = run_decoders(cfg, sizes)
     if "startup" in sections:
         res["startup"] = run_startup(cfg)
-    needs_emulator = {"e2e", "memory"} & set(sections) or args.profile
+    needs_emulator = {"e2e", "memory", "streams"} & set(sections) or args.profile
     if needs_emulator:
         try:
             import runs_emulator  # noqa: F401
@@ -465,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
                     res["e2e"] = run_e2e(cfg, url, args.transport)
                 if "memory" in sections:
                     res["memory"] = run_memory(cfg, url, args.transport)
+                if "streams" in sections:
+                    res["streams"] = run_streams(cfg, url, args.transport)
                 if args.profile:
                     import bench_e2e
 
@@ -484,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
         ("e2e", _e2e_table),
         ("startup", _startup_table),
         ("memory", _memory_table),
+        ("streams", _streams_table),
     ):
         if key in res:
             print()
