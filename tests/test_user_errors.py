@@ -3,6 +3,7 @@ command line never answers one with a traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 
@@ -90,6 +91,15 @@ def test_aiohttp_under_trio_says_which_loop_it_needs() -> None:
     trio.run(call)
 
 
+def test_the_trio_transport_under_asyncio_says_which_loop_it_needs() -> None:
+    async def call() -> None:
+        client = AsyncClient(api_key="k", base_url="http://127.0.0.1:9/v1", transport="trio")
+        with pytest.raises(RuntimeError, match=r"runs on trio.*transport='aiohttp'"):
+            await client.runs.retrieve("run_1", thread_id="thread_1")
+
+    asyncio.run(call())
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -97,12 +107,15 @@ def test_aiohttp_under_trio_says_which_loop_it_needs() -> None:
         ["stream", "--api-key", "k", "--base-url", "http://[::1"],
         ["stream", "--api-key", "k", "--base-url", "http://127.0.0.1:99999/v1"],
         ["demo", "--transport", "nope"],
+        ["emulator", "--port", "99999"],
+        ["emulator", "--step-ms", "-5"],
+        ["emulator", "--idle-timeout", "nan"],
     ],
 )
 def test_the_command_line_answers_mistakes_without_a_traceback(argv: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "runs_adapters.cli", *argv],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=20,
     )  # fmt: skip
     assert result.returncode in (1, 2), result
     assert "Traceback" not in result.stderr + result.stdout

@@ -247,10 +247,11 @@ class AsyncRuns(_Resource):
     ) -> Awaitable[Run]:
         """Stream a run to its end, answering tool calls with local ``functions``.
 
-        Each function tool call is answered by ``functions[name](**arguments)`` (on
-        ``AsyncClient`` tools may be coroutine functions too); ``on_error`` decides whether
-        a failing tool (unknown name, bad JSON arguments, an exception) submits its error
-        text as output or stops the loop with ``ToolCallError``. Returns the final run.
+        Each function tool call is answered by ``functions[name](**arguments)`` (with an
+        asynchronous client, tools may be coroutine functions too); ``on_error`` decides
+        whether a failing tool (unknown name, bad JSON arguments, an exception) submits its
+        error text as output or stops the loop with ``ToolCallError``. Returns the final
+        run.
         """
         from .tool_runner import run_tools
 
