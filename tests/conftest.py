@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
+from tests._helpers.emulator import client_for, emulator_thread
 
 from runs_emulator import EmulatorThread, start_in_thread
 
@@ -33,3 +35,16 @@ def emulator() -> Iterator[EmulatorThread]:
 def transport(request: pytest.FixtureRequest) -> tuple[str, str]:
     value: tuple[str, str] = request.param
     return value
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[EmulatorThread]:
+    """An emulator of the test module's own, so its state and stats start empty."""
+    yield from emulator_thread()
+
+
+@pytest.fixture
+def client(emu: EmulatorThread) -> Iterator[httpx.Client]:
+    """A plain httpx client on ``emu``, for probing the wire directly."""
+    with client_for(emu) as c:
+        yield c

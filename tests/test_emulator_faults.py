@@ -5,26 +5,14 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from tests._helpers.emulator import KEY, client_for, decoded, emulator_thread, parse_sse
+from tests._helpers.emulator import KEY, client_for, decoded, parse_sse
 
 from runs_emulator import EmulatorThread
 
 FAULT = "X-Emulator-Fault"
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[EmulatorThread]:
-    yield from emulator_thread()
-
-
-@pytest.fixture
-def client(emu: EmulatorThread) -> Iterator[httpx.Client]:
-    with client_for(emu) as c:
-        yield c
 
 
 def raw_exchange(

@@ -5,29 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import httpx
-import pytest
 from tests._helpers.emulator import (
     AUTH,
     KEY,
     client_for,
     decoded,
-    emulator_thread,
     parse_sse,
     wait_for_status,
 )
 
 from runs_emulator import EmulatorThread, start_in_thread
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[EmulatorThread]:
-    yield from emulator_thread()
-
-
-@pytest.fixture
-def client(emu: EmulatorThread) -> Iterator[httpx.Client]:
-    with client_for(emu) as c:
-        yield c
 
 
 def _create(client: httpx.Client, thread: str, assistant: str = "asst_text", **extra: object):

@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import jsonschema
 import pytest
 from tests._helpers.emulator import (
-    client_for,
     decoded,
-    emulator_thread,
     parse_sse,
     validate,
     validate_event,
     wait_for_status,
 )
 
-from runs_emulator import ASSISTANTS, EmulatorThread
+from runs_emulator import ASSISTANTS
 
 TERMINAL = {"completed", "failed", "cancelled", "expired", "incomplete"}
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[EmulatorThread]:
-    yield from emulator_thread()
-
-
-@pytest.fixture
-def client(emu: EmulatorThread) -> Iterator[httpx.Client]:
-    with client_for(emu) as c:
-        yield c
 
 
 def _stream(client: httpx.Client, path: str, body: dict[str, Any]) -> list[tuple[str, Any]]:

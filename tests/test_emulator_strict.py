@@ -21,8 +21,6 @@ import pytest
 from tests._helpers.contract import spec as contract_spec
 from tests._helpers.emulator import (
     AUTH,
-    client_for,
-    emulator_thread,
     rewrite_nullable,
     spec,
     wait_for_status,
@@ -151,17 +149,6 @@ BAD_CREATE: list[tuple[dict[str, Any], str]] = [
 ]
 
 ROOT_RUN = "/threads/t_strict/runs"
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[EmulatorThread]:
-    yield from emulator_thread()
-
-
-@pytest.fixture
-def client(emu: EmulatorThread) -> Iterator[httpx.Client]:
-    with client_for(emu) as c:
-        yield c
 
 
 @pytest.fixture(autouse=True)
