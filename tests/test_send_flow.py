@@ -100,7 +100,7 @@ def test_exhausted_retries_raise_the_status_error_with_its_details() -> None:
     assert error.headers["X-Extra"] == "1"
     assert error.message == "Error code: 503 - Overloaded"
     assert (error.type, error.param, error.code) == ("server_error", None, "busy")
-    assert error.request is REQUEST
+    assert error.request == REQUEST.redacted()  # the key masked
 
 
 def test_the_attempt_count_is_bounded_by_max_retries() -> None:

@@ -126,7 +126,9 @@ def test_the_request_is_attached_to_the_exception() -> None:
     from runs_core import ClientConfig, RequestBuilder
 
     request = RequestBuilder(ClientConfig(api_key="k")).list_runs("thread_1")
-    assert status_error(request, 404, Headers(), b"").request is request
+    attached = status_error(request, 404, Headers(), b"").request
+    assert attached == request.redacted()  # a copy with the key masked
+    assert attached is not None and attached.header("Authorization") == "<redacted>"
 
 
 # -- whose fault: the hierarchy ---------------------------------------------------------

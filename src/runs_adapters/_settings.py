@@ -12,7 +12,7 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from runs_core import (
@@ -47,7 +47,10 @@ class ClientOptions(TypedDict, total=False):
     environment variables; ``timeout`` (seconds, default 600) bounds connecting and each
     read; ``max_retries`` defaults to 2. The ``max_*`` limits bound what a server can make
     the client hold: a buffered body (32 MiB), one stream event (16 Mi characters) and the
-    bytes read after a stream's ``done`` (64 KiB).
+    bytes read after a stream's ``done`` (64 KiB). ``sensitive_headers`` names headers
+    (any case) whose values are secrets, besides ``Authorization``, ``api-key``,
+    ``openai-api-key`` and ``proxy-authorization``: they are sent, but masked in reprs and
+    in the requests errors keep.
     """
 
     api_key: str | None
@@ -61,6 +64,7 @@ class ClientOptions(TypedDict, total=False):
     max_body_bytes: int
     max_event_size: int
     max_trailing_bytes: int
+    sensitive_headers: Iterable[str] | None
 
 
 class Settings:
@@ -81,6 +85,7 @@ class Settings:
             max_retries=options.get("max_retries"),
             default_headers=options.get("default_headers"),
             default_query=options.get("default_query"),
+            sensitive_headers=options.get("sensitive_headers"),
         )
         self.builder = RequestBuilder(self.config)
         self.max_body_bytes = options.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)

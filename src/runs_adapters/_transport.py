@@ -22,12 +22,32 @@ Contract for implementers:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Protocol, runtime_checkable
 
-from runs_core import Headers, Request
+from runs_core import Headers, Request, RunsError
 
 __all__ = ["AsyncTransport", "AsyncTransportResponse", "SyncTransport", "SyncTransportResponse"]
+
+
+@contextlib.contextmanager
+def unchained() -> Iterator[None]:
+    """Let the core's errors raised in the block out without their ``__cause__`` and
+    ``__context__``.
+
+    A transport maps its library's exception to the core's error inside an ``except``
+    block, so Python chains the library's exception to it (even with ``from None``, which
+    only hides it), and those hold the request as the library built it: real headers,
+    the API key included. The library's message stays in the error's own. The bare
+    ``raise`` re-raises without chaining anew.
+    """
+    try:
+        yield
+    except RunsError as error:
+        error.__cause__ = None
+        error.__context__ = None
+        raise
 
 
 class SyncTransportResponse(Protocol):

@@ -29,6 +29,8 @@ import yarl
 
 from runs_core import APIConnectionError, APITimeoutError, Headers, Request
 
+from ._transport import unchained
+
 __all__ = ["AiohttpResponse", "AiohttpTransport"]
 
 # Headers aiohttp would add on its own (its User-Agent, gzip, an octet-stream Content-Type
@@ -44,12 +46,13 @@ def _aiohttp_errors(request: Request) -> Iterator[None]:
     ``TimeoutError`` (an ``OSError``) on Python 3.11, so it is checked first. A truncated
     body is a ``ClientPayloadError``, so it raises rather than ending short.
     """
-    try:
-        yield
-    except TimeoutError as exc:
-        raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from exc
-    except (aiohttp.ClientError, OSError) as exc:
-        raise APIConnectionError(f"Connection error: {exc!r}", request=request) from exc
+    with unchained():  # aiohttp's exceptions may hold its request_info: real headers
+        try:
+            yield
+        except TimeoutError as exc:
+            raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from None
+        except (aiohttp.ClientError, OSError) as exc:
+            raise APIConnectionError(f"Connection error: {exc!r}", request=request) from None
 
 
 def _require_asyncio() -> None:

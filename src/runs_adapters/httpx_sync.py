@@ -27,6 +27,8 @@ import httpx
 
 from runs_core import APIConnectionError, APITimeoutError, Headers, InvalidRequestError, Request
 
+from ._transport import unchained
+
 __all__ = ["HttpxResponse", "HttpxTransport"]
 
 # httpx adds these to every request from a client's defaults; the core already sends the
@@ -50,15 +52,16 @@ def httpx_errors(request: Request) -> Iterator[None]:
     A truncated body surfaces in httpx as ``RemoteProtocolError`` (a ``TransportError``), so
     it becomes :class:`APIConnectionError` rather than a silently short body.
     """
-    try:
-        yield
-    except httpx.TimeoutException as exc:
-        raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from exc
-    except httpx.InvalidURL as exc:
-        raise InvalidRequestError(f"httpx cannot send to {request.url!r}: {exc}") from exc
-    except (httpx.HTTPError, httpx.StreamError) as exc:
-        # Transport, decoding and protocol errors, and a body that cannot be streamed.
-        raise APIConnectionError(f"Connection error: {exc!r}", request=request) from exc
+    with unchained():  # httpx's exceptions hold its request, real headers included
+        try:
+            yield
+        except httpx.TimeoutException as exc:
+            raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from None
+        except httpx.InvalidURL as exc:
+            raise InvalidRequestError(f"httpx cannot send to {request.url!r}: {exc}") from None
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            # Transport, decoding and protocol errors, and a body that cannot be streamed.
+            raise APIConnectionError(f"Connection error: {exc!r}", request=request) from None
 
 
 def build_httpx_request(

@@ -34,6 +34,8 @@ import urllib3.exceptions
 
 from runs_core import APIConnectionError, APITimeoutError, Headers, Request
 
+from ._transport import unchained
+
 __all__ = ["RequestsResponse", "RequestsTransport"]
 
 _READ_SIZE = 65536  # an upper bound per read; read1 returns whatever has arrived
@@ -52,12 +54,13 @@ _BROKEN = (
 @contextlib.contextmanager
 def _requests_errors(request: Request) -> Iterator[None]:
     """Map requests' and urllib3's failures to the core's errors (timeouts checked first)."""
-    try:
-        yield
-    except _TIMEOUTS as exc:
-        raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from exc
-    except _BROKEN as exc:
-        raise APIConnectionError(f"Connection error: {exc!r}", request=request) from exc
+    with unchained():  # requests' exceptions hold its request and response: real headers
+        try:
+            yield
+        except _TIMEOUTS as exc:
+            raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from None
+        except _BROKEN as exc:
+            raise APIConnectionError(f"Connection error: {exc!r}", request=request) from None
 
 
 def _keep_authorization(prepared: requests.PreparedRequest) -> requests.PreparedRequest:

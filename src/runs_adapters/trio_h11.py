@@ -27,6 +27,8 @@ import trio
 
 from runs_core import APIConnectionError, APITimeoutError, Headers, InvalidRequestError, Request
 
+from ._transport import unchained
+
 __all__ = ["TrioResponse", "TrioTransport", "default_ssl_context"]
 
 _Origin = tuple[str, str, int]
@@ -49,14 +51,15 @@ def default_ssl_context(verify: bool = True) -> ssl.SSLContext:
 def _io(request: Request) -> Iterator[None]:
     """Bound one connect, write or read by ``request.timeout`` and map its failures."""
     timeout = request.timeout
-    try:
-        with trio.fail_after(timeout) if timeout is not None else contextlib.nullcontext():
-            yield
-    except trio.TooSlowError as exc:
-        raise APITimeoutError(request=request) from exc
-    except _FAILURES as exc:
-        detail = exc.__cause__ or exc  # the wrapped ssl/socket error says what went wrong
-        raise APIConnectionError(f"Connection error: {detail!r}", request=request) from exc
+    with unchained():  # the errors name the request, not the library's exceptions
+        try:
+            with trio.fail_after(timeout) if timeout is not None else contextlib.nullcontext():
+                yield
+        except trio.TooSlowError:
+            raise APITimeoutError(request=request) from None
+        except _FAILURES as exc:
+            detail = exc.__cause__ or exc  # the wrapped ssl/socket error says what went wrong
+            raise APIConnectionError(f"Connection error: {detail!r}", request=request) from None
 
 
 def _require_trio() -> None:
@@ -277,11 +280,14 @@ class TrioTransport:
                 await self._discard(idle.pop(0))
                 continue
             lot = self._waiting.setdefault(origin, trio.lowlevel.ParkingLot())
-            try:
-                with trio.fail_at(deadline) if deadline is not None else contextlib.nullcontext():
-                    await lot.park()
-            except trio.TooSlowError as exc:
-                raise APITimeoutError(request=request) from exc
+            with unchained():
+                try:
+                    with (
+                        trio.fail_at(deadline) if deadline is not None else contextlib.nullcontext()
+                    ):
+                        await lot.park()
+                except trio.TooSlowError:
+                    raise APITimeoutError(request=request) from None
 
     def _forget(self, origin: _Origin) -> None:
         """One connection of ``origin`` is gone: let a waiting request open another."""

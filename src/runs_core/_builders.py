@@ -485,6 +485,7 @@ class RequestBuilder:
             timeout=seconds,
             result=result,
             max_retries=config.max_retries,
+            sensitive=config.sensitive_headers,
         )
 
     def _headers(

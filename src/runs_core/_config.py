@@ -7,12 +7,13 @@ as an argument, and the adapters' clients pass ``os.environ`` when they are buil
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 import attrs
 
 from ._errors import InvalidRequestError
+from ._request import SECRET_HEADERS
 from ._types import NOT_GIVEN, NotGiven, TimeoutLike
 
 __all__ = [
@@ -94,6 +95,29 @@ def check_base_url(url: str) -> None:
         raise InvalidRequestError(f"invalid base_url {url!r}: {problem}")
 
 
+def secret_header_names(names: Iterable[str]) -> frozenset[str]:
+    """The fixed secret header names plus ``names``, in lower case."""
+    if isinstance(names, str | bytes):  # one name, not an iterable of its characters
+        raise InvalidRequestError("sensitive_headers must be a collection of header names")
+    return SECRET_HEADERS.union(str(name).lower() for name in names)
+
+
+def check_sendable(what: str, value: str) -> None:
+    """Refuse a secret that cannot go in an HTTP header (a character outside Latin-1, such
+    as a curly apostrophe) when the client is built, without quoting it: the transport's
+    ``UnicodeEncodeError`` would carry the whole value in its ``args``."""
+    position = None
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        position = exc.start
+    if position is not None:  # raised here, not in the except block: no chain to the value
+        raise InvalidRequestError(
+            f"{what} cannot be sent in an HTTP header: its character at index {position} "
+            "is not Latin-1 (a typographic quote or dash pasted with it?)"
+        )
+
+
 def _resolve_base_url(explicit: str | None, environ: Mapping[str, str]) -> str:
     # An explicit "" (or an OPENAI_BASE_URL set to "") is refused, never replaced by the
     # default: see check_base_url.
@@ -116,10 +140,15 @@ class ClientConfig:
     base_url: str = attrs.field(default=DEFAULT_BASE_URL)
     organization: str | None = None
     project: str | None = None
-    default_headers: tuple[tuple[str, str], ...] = ()
+    default_headers: tuple[tuple[str, str], ...] = attrs.field(default=())
     default_query: tuple[tuple[str, str], ...] = ()
     timeout: float | None = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
+    # Lower-case names of the headers whose values are secrets: the fixed set plus the
+    # client's ``sensitive_headers``. Every request built carries it (see Request.redacted).
+    sensitive_headers: frozenset[str] = attrs.field(
+        default=SECRET_HEADERS, converter=secret_header_names
+    )
 
     @base_url.validator
     def _check_base_url(self, _attribute: object, value: str) -> None:
@@ -131,6 +160,13 @@ class ClientConfig:
             raise InvalidRequestError(
                 "no API key: pass api_key=... or set the OPENAI_API_KEY environment variable"
             )
+        check_sendable("the API key", value)
+
+    @default_headers.validator
+    def _check_secrets(self, _attribute: object, value: tuple[tuple[str, str], ...]) -> None:
+        for name, text in value:
+            if name.lower() in self.sensitive_headers:
+                check_sendable(f"the value of the {name!r} header", text)
 
     @classmethod
     def from_env(
@@ -145,6 +181,7 @@ class ClientConfig:
         default_query: Mapping[str, object] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
+        sensitive_headers: Iterable[str] | None = None,
     ) -> ClientConfig:
         """Resolve settings: explicit arguments win, then ``OPENAI_*`` variables, then defaults.
 
@@ -165,6 +202,7 @@ class ClientConfig:
             default_query=_pairs(default_query),
             timeout=resolved_timeout,
             max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+            sensitive_headers=sensitive_headers or (),
         )
 
     def __repr__(self) -> str:

@@ -71,10 +71,10 @@ class InvalidRequestError(RunsError, ValueError):
 class APIError(RunsError):
     """Something went wrong on the server's side of a call or on the way to it.
 
-    ``request`` is the request that failed (``None`` when the error was raised by code
-    that was given bytes only, such as a bare decoder); ``request_id`` is the response's
-    ``x-request-id`` when a response head arrived; ``body`` is what the server sent about
-    the error, when it sent something.
+    ``request`` is the request that failed, its secret headers masked (``None`` when the
+    error was raised by code that was given bytes only, such as a bare decoder);
+    ``request_id`` is the response's ``x-request-id`` when a response head arrived;
+    ``body`` is what the server sent about the error, when it sent something.
     """
 
     message: str
@@ -92,7 +92,9 @@ class APIError(RunsError):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.request = request
+        # A copy without the secret headers: error reports and tracing tools serialise
+        # exceptions, and the key must not go with them (errors are rare: off the hot path).
+        self.request = None if request is None else request.redacted()
         self.request_id = request_id
         self.body = body
 

@@ -37,7 +37,12 @@ class ResultKind(enum.Enum):
 _PAGE_KINDS = frozenset({ResultKind.RUN_PAGE, ResultKind.RUN_STEP_PAGE})
 
 
-_REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "api-key", "openai-api-key"})
+# Header names (lower case) whose values are secrets on every client; a client adds its own
+# (``sensitive_headers``). They are masked in ``repr()`` and in the requests errors keep.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "api-key", "openai-api-key"})
+
+# What a secret header's value is replaced with.
+REDACTED = "<redacted>"
 
 
 if TYPE_CHECKING:  # a bare ``Request`` is ``Request[Any]`` (typing_extensions, checkers only)
@@ -55,7 +60,10 @@ class Request(Generic[T]):
 
     ``headers`` is a tuple of ``(name, value)`` pairs in the order they should be sent.
     ``timeout`` is in seconds and applies to connecting and to each read; ``None`` means
-    wait forever. ``repr()`` never shows the ``Authorization`` header.
+    wait forever. ``sensitive`` holds the lower-case names of the headers whose values
+    are secrets (``Authorization``, ``api-key``... and a client's ``sensitive_headers``):
+    ``repr()`` never shows them, and :meth:`redacted` is a copy without them, which is
+    what errors keep.
     """
 
     method: str
@@ -66,6 +74,7 @@ class Request(Generic[T]):
     timeout: float | None
     result: ResultKind
     max_retries: int = 2
+    sensitive: frozenset[str] = attrs.field(default=SECRET_HEADERS, eq=False)
 
     def header(self, name: str) -> str | None:
         """The value of the first header called ``name`` (any case), or ``None``."""
@@ -82,10 +91,21 @@ class Request(Generic[T]):
         slash = rest.find("/")
         return "/" if slash < 0 else rest[slash:]
 
+    def redacted(self) -> Request[T]:
+        """This request with every secret header's value replaced by ``<redacted>``.
+
+        Errors keep this copy (built when an error is, off the path of a successful call),
+        so nothing reachable from an exception holds a key; transports send the original.
+        """
+        sensitive = self.sensitive
+        if not any(k.lower() in sensitive for k, _ in self.headers):
+            return self
+        headers = tuple((k, REDACTED if k.lower() in sensitive else v) for k, v in self.headers)
+        return attrs.evolve(self, headers=headers)
+
     def __repr__(self) -> str:
-        shown = [
-            (k, "<redacted>" if k.lower() in _REDACTED_HEADERS else v) for k, v in self.headers
-        ]
+        sensitive = self.sensitive
+        shown = [(k, REDACTED if k.lower() in sensitive else v) for k, v in self.headers]
         return (
             f"Request(method={self.method!r}, url={self.url!r}, headers={shown!r}, "
             f"body={None if self.body is None else len(self.body)!r} bytes, "
