@@ -9,7 +9,6 @@ headers, the request as sent (``http_request``), ``url``, ``method``, ``elapsed`
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -85,7 +84,8 @@ class RawResponse(ResponseInfo, Generic[T]):
         stream: _Closable | None = None,
     ) -> None:
         super().__init__(request, response)
-        self.content: bytes = response.body or b""
+        self._response = response
+        self.content: bytes = response.content
         self._parser = parser
         self._parsed: T = _NOT_PARSED
         self._stream = stream
@@ -98,10 +98,10 @@ class RawResponse(ResponseInfo, Generic[T]):
 
     @property
     def text(self) -> str:
-        return self.content.decode("utf-8", "replace")
+        return self._response.text
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        return self._response.json()
 
     def parse(self) -> T:
         """The typed result (parsed once, then cached); for a stream, the stream object."""
