@@ -72,7 +72,7 @@ def _transport(name: str, pool: int) -> Any:
         return AiohttpTransport(aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=pool)))
     from runs_adapters.trio_h11 import TrioTransport
 
-    return TrioTransport(max_connections=pool, max_open_connections=pool)
+    return TrioTransport(max_connections=pool, max_keepalive=pool)
 
 
 def _child(url: str, name: str, count: int) -> dict[str, Any]:

@@ -300,9 +300,9 @@ async def test_closing_after_the_last_chunk_keeps_the_connection(nursery: trio.N
 
 
 @pytest.mark.trio
-async def test_idle_connections_beyond_max_connections_are_closed(nursery: trio.Nursery) -> None:
+async def test_idle_connections_beyond_max_keepalive_are_closed(nursery: trio.Nursery) -> None:
     server = await start(nursery, h11_server(ok()))
-    transport = TrioTransport(max_connections=1)
+    transport = TrioTransport(max_keepalive=1)
     first = await transport.send(request(server.url()))
     second = await transport.send(request(server.url()))
     for response in (first, second):

@@ -31,7 +31,7 @@ def _request(url: str, timeout: float = 10.0) -> Request:
 
 def test_two_rounds_of_concurrent_streams_share_one_bounded_pool() -> None:
     with start_in_thread(step_ms=0) as emu:
-        transport = TrioTransport()
+        transport = TrioTransport(max_connections=100)
         counts: list[int] = []
 
         async def one(client: AsyncClient, index: int) -> None:
@@ -64,7 +64,7 @@ def test_a_request_over_the_bound_waits_for_a_release() -> None:
         url = emu.base_url + "/threads/t/runs"
 
         async def main() -> None:
-            transport = TrioTransport(max_open_connections=1)
+            transport = TrioTransport(max_connections=1)
             first = await transport.send(_request(url))
             order: list[str] = []
 
@@ -91,7 +91,7 @@ def test_waiting_for_a_connection_is_bounded_by_the_timeout() -> None:
         url = emu.base_url + "/threads/t/runs"
 
         async def main() -> None:
-            transport = TrioTransport(max_open_connections=1)
+            transport = TrioTransport(max_connections=1)
             held = await transport.send(_request(url))
             with pytest.raises(APITimeoutError):
                 await transport.send(_request(url, timeout=0.1))
@@ -108,7 +108,7 @@ def test_aclose_wakes_requests_waiting_for_a_connection() -> None:
         url = emu.base_url + "/threads/t/runs"
 
         async def main() -> None:
-            transport = TrioTransport(max_open_connections=1)
+            transport = TrioTransport(max_connections=1)
             held = await transport.send(_request(url))
             failures: list[BaseException] = []
 
@@ -130,5 +130,5 @@ def test_aclose_wakes_requests_waiting_for_a_connection() -> None:
 
 def test_pool_bounds_are_validated() -> None:
     with pytest.raises(ValueError):
-        TrioTransport(max_open_connections=0)
-    TrioTransport(max_open_connections=None)  # no bound, as before
+        TrioTransport(max_connections=0)
+    TrioTransport(max_connections=None)  # no bound, as before

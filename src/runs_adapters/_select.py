@@ -35,7 +35,9 @@ class TransportUnavailableError(RunsError):
     """The chosen transport is unknown, or its package is not installed."""
 
 
-def _load(name: str, table: dict[str, tuple[str, str, str]], kind: str) -> Any:
+def _load(
+    name: str, table: dict[str, tuple[str, str, str]], kind: str, limits: dict[str, Any]
+) -> Any:
     if name not in table:
         other = ASYNC_TRANSPORTS if kind == "sync" else SYNC_TRANSPORTS
         hint = ""
@@ -55,7 +57,17 @@ def _load(name: str, table: dict[str, tuple[str, str, str]], kind: str) -> Any:
             f"the {name!r} transport needs a package that is not installed ({error.name}); "
             f"install it with: pip install 'assistants-runs[{extra}]'"
         ) from error
-    return getattr(module, class_name)()
+    return getattr(module, class_name)(**limits)
+
+
+def _given(choice: object, limits: dict[str, Any]) -> None:
+    """A transport instance was passed: its pool is already built, so limits passed to the
+    client as well are refused rather than silently ignored."""
+    if limits:
+        raise TypeError(
+            f"pool limits ({', '.join(sorted(limits))}) apply to a transport the client creates; "
+            f"configure the {type(choice).__name__} you passed instead"
+        )
 
 
 def _from_env(env_value: str | None, table: dict[str, tuple[str, str, str]]) -> str | None:
@@ -68,19 +80,27 @@ def _from_env(env_value: str | None, table: dict[str, tuple[str, str, str]]) -> 
     return names[0] if names else None
 
 
-def sync_transport(choice: str | SyncTransport | None, env_value: str | None) -> SyncTransport:
-    """The transport instance for a blocking client (default: httpx)."""
+def sync_transport(
+    choice: str | SyncTransport | None, env_value: str | None, limits: dict[str, Any]
+) -> SyncTransport:
+    """The transport instance for a blocking client (default: httpx), its pool sized by
+    ``limits`` (``max_connections``/``max_keepalive``, those the user gave)."""
     if choice is not None and not isinstance(choice, str):
+        _given(choice, limits)
         return choice
     name = choice or _from_env(env_value, SYNC_TRANSPORTS) or "httpx"
-    transport: SyncTransport = _load(name, SYNC_TRANSPORTS, "sync")
+    transport: SyncTransport = _load(name, SYNC_TRANSPORTS, "sync", limits)
     return transport
 
 
-def async_transport(choice: str | AsyncTransport | None, env_value: str | None) -> AsyncTransport:
-    """The transport instance for an async client (default: httpx)."""
+def async_transport(
+    choice: str | AsyncTransport | None, env_value: str | None, limits: dict[str, Any]
+) -> AsyncTransport:
+    """The transport instance for an async client (default: httpx), its pool sized by
+    ``limits`` as for :func:`sync_transport`."""
     if choice is not None and not isinstance(choice, str):
+        _given(choice, limits)
         return choice
     name = choice or _from_env(env_value, ASYNC_TRANSPORTS) or "httpx"
-    transport: AsyncTransport = _load(name, ASYNC_TRANSPORTS, "async")
+    transport: AsyncTransport = _load(name, ASYNC_TRANSPORTS, "async", limits)
     return transport

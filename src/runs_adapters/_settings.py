@@ -23,6 +23,7 @@ from runs_core import (
     ClientConfig,
     Flow,
     NotGiven,
+    PoolLimits,
     Request,
     RequestBuilder,
     Response,
@@ -50,7 +51,11 @@ class ClientOptions(TypedDict, total=False):
     bytes read after a stream's ``done`` (64 KiB). ``sensitive_headers`` names headers
     (any case) whose values are secrets, besides ``Authorization``, ``api-key``,
     ``openai-api-key`` and ``proxy-authorization``: they are sent, but masked in reprs and
-    in the requests errors keep.
+    in the requests errors keep. ``max_connections`` (default 1,000) bounds the
+    connections open at once, and a call waiting for one waits at most its timeout;
+    ``max_keepalive`` (default 100) is how many idle ones are kept (the official SDK's
+    defaults; see :class:`~runs_core.PoolLimits`). They size the pool of the transport the
+    client creates, so they cannot be combined with a transport instance.
     """
 
     api_key: str | None
@@ -65,6 +70,8 @@ class ClientOptions(TypedDict, total=False):
     max_event_size: int
     max_trailing_bytes: int
     sensitive_headers: Iterable[str] | None
+    max_connections: int | None
+    max_keepalive: int
 
 
 class Settings:
@@ -91,6 +98,11 @@ class Settings:
         self.max_body_bytes = options.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
         self.max_event_size = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
         self.max_trailing_bytes = options.get("max_trailing_bytes", DEFAULT_MAX_TRAILING_BYTES)
+        # Only the limits given: a transport keeps its own defaults for the rest.
+        self.pool_limits: dict[str, Any] = {
+            name: options[name] for name in ("max_connections", "max_keepalive") if name in options
+        }
+        PoolLimits.of(**self.pool_limits)  # refused here, whatever the transport
 
     @classmethod
     def build(cls, client: str, **options: Unpack[ClientOptions]) -> Settings:

@@ -7,7 +7,8 @@ aiohttp does the HTTP work (pooling, TLS, framing); this module hands it the cor
 Pass your own configured ``ClientSession`` to keep its connector, TLS settings and pool
 limits; the transport then never closes it (``owns_client`` is ``False``). Without one
 it creates a session on the first :meth:`~AiohttpTransport.send` (aiohttp wants a running
-loop for that) and closes it in :meth:`~AiohttpTransport.aclose`.
+loop for that), its connector sized by ``max_connections``, and closes it in
+:meth:`~AiohttpTransport.aclose`.
 
 Example::
 
@@ -27,7 +28,15 @@ from collections.abc import AsyncIterator, Iterator
 import aiohttp
 import yarl
 
-from runs_core import APIConnectionError, APITimeoutError, Headers, Request
+from runs_core import (
+    NOT_GIVEN,
+    APIConnectionError,
+    APITimeoutError,
+    Headers,
+    NotGiven,
+    PoolLimits,
+    Request,
+)
 
 from ._transport import unchained
 
@@ -95,21 +104,44 @@ class AiohttpTransport:
 
     Redirects are not followed: one call sends exactly one request. The URL goes out as the
     core built it (already percent-encoded), without yarl re-quoting it.
+
+    ``max_connections`` (default 1,000) is the connector's ``limit``: connections open at
+    once, in use or idle. aiohttp keeps no separate count of idle ones, so
+    ``max_keepalive`` only chooses between keeping them (any positive number; idle ones
+    then close after aiohttp's keep-alive timeout) and ``0``, closing each after its
+    response.
     """
 
-    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        max_connections: int | NotGiven | None = NOT_GIVEN,
+        max_keepalive: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         self.owns_client = session is None
+        if session is not None:
+            PoolLimits.refuse_for_given_client("ClientSession", max_connections, max_keepalive)
+        self.limits = PoolLimits.of(max_connections, max_keepalive)
         self.session = session
 
     async def send(self, request: Request) -> AiohttpResponse:
         """Send ``request`` and return once the head is in; the body is read lazily."""
         _require_asyncio()
         if self.session is None:
-            self.session = aiohttp.ClientSession()
+            connector = aiohttp.TCPConnector(
+                limit=self.limits.max_connections or 0,  # aiohttp's 0: no bound
+                force_close=self.limits.keepalive == 0,
+            )
+            self.session = aiohttp.ClientSession(connector=connector)
         # sock_read bounds each read, never the whole exchange: a long stream may run as
-        # long as it keeps delivering, while a stalled one times out.
+        # long as it keeps delivering, while a stalled one times out. connect bounds the
+        # wait for a free pooled connection plus connecting.
         timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=request.timeout, sock_read=request.timeout
+            total=None,
+            connect=request.timeout,
+            sock_connect=request.timeout,
+            sock_read=request.timeout,
         )
         with _aiohttp_errors(request):
             response = await self.session.request(

@@ -6,7 +6,8 @@ into :class:`~runs_core.APITimeoutError` / :class:`~runs_core.APIConnectionError
 
 Pass your own configured ``httpx.Client`` to keep its proxies, TLS settings and pool
 limits; the transport then never closes it (``owns_client`` is ``False``). Without one it
-creates a client of its own and closes it in :meth:`HttpxTransport.close`.
+creates a client of its own, with ``max_connections``/``max_keepalive`` as its
+``httpx.Limits``, and closes it in :meth:`HttpxTransport.close`.
 
 Example::
 
@@ -20,12 +21,22 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from collections.abc import Iterator
 
 import httpx
 
-from runs_core import APIConnectionError, APITimeoutError, Headers, InvalidRequestError, Request
+from runs_core import (
+    NOT_GIVEN,
+    APIConnectionError,
+    APITimeoutError,
+    Headers,
+    InvalidRequestError,
+    NotGiven,
+    PoolLimits,
+    Request,
+)
 
 from ._transport import unchained
 
@@ -43,6 +54,31 @@ def drop_default_headers(headers: httpx.Headers) -> None:
     """
     for name in _CLIENT_DEFAULTS:
         headers.pop(name, None)
+
+
+def new_limits(
+    max_connections: int | NotGiven | None,
+    max_keepalive: int | NotGiven,
+    given: str | None = None,
+) -> httpx.Limits:
+    """httpx's pool limits for a client this package creates; with the user's own client
+    (``given`` names its class) the limits must be set on it, so passing them is refused."""
+    if given is not None:
+        PoolLimits.refuse_for_given_client(given, max_connections, max_keepalive)
+    limits = PoolLimits.of(max_connections, max_keepalive)
+    return httpx.Limits(
+        max_connections=limits.max_connections, max_keepalive_connections=limits.keepalive
+    )
+
+
+def pool_size(client: httpx.Client | httpx.AsyncClient) -> int | None:
+    """How many connections ``client``'s default pool may open (``None``: no bound, or a
+    custom transport whose pool cannot be seen)."""
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    size = getattr(pool, "_max_connections", None)
+    if isinstance(size, bool) or not isinstance(size, int) or size >= sys.maxsize:
+        return None  # httpx's ``max_connections=None`` is sys.maxsize in its pool
+    return size
 
 
 @contextlib.contextmanager
@@ -113,14 +149,24 @@ class HttpxResponse:
 class HttpxTransport:
     """Sends :class:`~runs_core.Request` objects with an ``httpx.Client``.
 
-    Redirects are not followed: one call sends exactly one request.
+    Redirects are not followed: one call sends exactly one request. ``max_connections``
+    (default 1,000) and ``max_keepalive`` (default 100) size the pool of a client created
+    here; a call waiting for a connection waits at most its timeout.
     """
 
-    def __init__(self, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        *,
+        max_connections: int | NotGiven | None = NOT_GIVEN,
+        max_keepalive: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         self.owns_client = client is None
         if client is None:
-            client = httpx.Client()
+            client = httpx.Client(limits=new_limits(max_connections, max_keepalive))
             drop_default_headers(client.headers)
+        else:
+            new_limits(max_connections, max_keepalive, given="httpx.Client")
         self.client = client
 
     def send(self, request: Request) -> HttpxResponse:

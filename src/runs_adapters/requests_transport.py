@@ -10,7 +10,8 @@ whole of a body that is not chunk-encoded; ``read1`` hands over bytes as they ar
 
 Pass your own configured ``Session`` to keep its proxies, TLS settings and adapters; the
 transport then never closes it (``owns_client`` is ``False``). Without one it creates a
-session of its own and closes it in :meth:`RequestsTransport.close`.
+session of its own, keeping ``max_keepalive`` idle connections per host, and closes it in
+:meth:`RequestsTransport.close`.
 
 Example::
 
@@ -25,14 +26,24 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import threading
 import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 
-from runs_core import APIConnectionError, APITimeoutError, Headers, Request
+from runs_core import (
+    NOT_GIVEN,
+    APIConnectionError,
+    APITimeoutError,
+    Headers,
+    NotGiven,
+    PoolLimits,
+    Request,
+)
 
 from ._transport import unchained
 
@@ -88,9 +99,12 @@ def _keep_target(prepared: requests.PreparedRequest, request: Request) -> None:
 class RequestsResponse:
     """A response whose head has arrived; iterate :meth:`iter_bytes` once for the body."""
 
-    def __init__(self, response: requests.Response, request: Request) -> None:
+    def __init__(
+        self, response: requests.Response, request: Request, slot: threading.Semaphore | None
+    ) -> None:
         self._response = response
         self._request = request
+        self._slot = slot
         self.status = response.status_code
         self.headers = Headers(response.raw.headers.items())
 
@@ -106,23 +120,51 @@ class RequestsResponse:
 
     def close(self) -> None:
         """Return the connection to the pool if the body was read in full, else drop it."""
-        self._response.close()
+        slot, self._slot = self._slot, None
+        try:
+            self._response.close()
+        finally:
+            if slot is not None:
+                slot.release()
 
 
 class RequestsTransport:
     """Sends :class:`~runs_core.Request` objects with a ``requests.Session``.
 
     Redirects are not followed: one call sends exactly one request.
+
+    ``max_connections`` (default 1,000) bounds the calls in flight at once, from however
+    many threads: a call beyond it waits for one to finish, at most its timeout, then
+    raises :class:`APITimeoutError`. ``max_keepalive`` (default 100) is how many idle
+    connections per host a session created here keeps (urllib3's ``pool_maxsize``).
     """
 
-    def __init__(self, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        session: requests.Session | None = None,
+        *,
+        max_connections: int | NotGiven | None = NOT_GIVEN,
+        max_keepalive: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         self.owns_client = session is None
         if session is None:
+            limits = PoolLimits.of(max_connections, max_keepalive)
             session = requests.Session()
             # requests' defaults (its User-Agent, gzip, */*, keep-alive); the core sends
             # the headers it needs, so a session created here adds none of its own.
             session.headers.clear()
+            # urllib3 refuses a pool of size 0; with nothing kept, each connection closes.
+            adapter = HTTPAdapter(pool_maxsize=max(limits.keepalive, 1))
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._keep_none = limits.keepalive == 0
+        else:
+            PoolLimits.refuse_for_given_client("requests.Session", max_connections, max_keepalive)
+            limits = PoolLimits()
+            self._keep_none = False
         self.session = session
+        self._slots = limits.max_connections
+        self._gate = None if self._slots is None else threading.Semaphore(self._slots)
 
     def send(self, request: Request) -> RequestsResponse:
         """Send ``request`` and return once the head is in; the body is read lazily.
@@ -130,14 +172,37 @@ class RequestsTransport:
         This is ``Session.request`` taken apart so the request target can be restored
         after requests has prepared it (see :func:`_keep_target`).
         """
+        slot = self._take_slot(request)
+        try:
+            return RequestsResponse(self._send(request), request, slot)
+        except BaseException:
+            if slot is not None:
+                slot.release()
+            raise
+
+    def _take_slot(self, request: Request) -> threading.Semaphore | None:
+        """One of ``max_connections`` slots for this call, waited for within its timeout."""
+        gate = self._gate
+        if gate is not None and not gate.acquire(timeout=request.timeout):
+            raise APITimeoutError(
+                "Request timed out waiting for a free connection "
+                f"({self._slots} in use; see max_connections)",
+                request=request,
+            )
+        return gate
+
+    def _send(self, request: Request) -> requests.Response:
         has_auth = request.header("Authorization") is not None
         session = self.session
+        headers = dict(request.headers)
+        if self._keep_none:
+            headers["Connection"] = "close"
         with _requests_errors(request):
             prepared = session.prepare_request(
                 requests.Request(
                     request.method,
                     request.url,
-                    headers=dict(request.headers),
+                    headers=headers,
                     data=request.body,
                     auth=_keep_authorization if has_auth else None,
                 )
@@ -153,7 +218,7 @@ class RequestsTransport:
                 allow_redirects=False,
                 **settings,
             )
-        return RequestsResponse(response, request)
+        return response
 
     def sleep(self, seconds: float) -> None:
         """Block the calling thread (the sync driver's retry and polling pauses)."""

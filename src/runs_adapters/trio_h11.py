@@ -25,7 +25,16 @@ import certifi
 import h11
 import trio
 
-from runs_core import APIConnectionError, APITimeoutError, Headers, InvalidRequestError, Request
+from runs_core import (
+    NOT_GIVEN,
+    APIConnectionError,
+    APITimeoutError,
+    Headers,
+    InvalidRequestError,
+    NotGiven,
+    PoolLimits,
+    Request,
+)
 
 from ._transport import unchained
 
@@ -182,12 +191,12 @@ class TrioTransport:
 
     ``ssl_context`` is used for https as given; otherwise a context trusting certifi's CA
     bundle is built, verifying certificates and hostnames unless ``verify=False``.
-    ``max_open_connections`` bounds the connections open at once per (scheme, host,
-    port), in use or idle, as aiohttp's and httpx's pools do (100 by default, like
-    theirs; ``None``: no bound); a request beyond it waits for one to be released,
-    within its timeout (else :class:`APITimeoutError`), so concurrent streams share a
-    bounded set of connections that the next round reuses. ``max_connections`` is how
-    many idle keep-alive connections are kept per origin; more are closed when released.
+    ``max_connections`` (default 1,000, as the official SDK's; ``None``: no bound) bounds
+    the connections open at once per (scheme, host, port), in use or idle; a request
+    beyond it waits for one to be released, within its timeout (else
+    :class:`APITimeoutError`), so concurrent streams share a bounded set of connections
+    that the next round reuses. ``max_keepalive`` (default 100) is how many idle
+    connections are kept per origin; more are closed when released.
     ``chunk_size`` is the most bytes read from the socket at once.
     ``connections_opened`` counts every connection made.
     """
@@ -197,18 +206,17 @@ class TrioTransport:
         *,
         ssl_context: ssl.SSLContext | None = None,
         verify: bool = True,
-        max_connections: int = 100,
-        max_open_connections: int | None = 100,
+        max_connections: int | NotGiven | None = NOT_GIVEN,
+        max_keepalive: int | NotGiven = NOT_GIVEN,
         chunk_size: int = 65536,
     ) -> None:
-        if max_connections < 0 or chunk_size < 1:
-            raise ValueError("max_connections must be >= 0 and chunk_size >= 1")
-        if max_open_connections is not None and max_open_connections < 1:
-            raise ValueError("max_open_connections must be >= 1 (or None)")
+        limits = PoolLimits.of(max_connections, max_keepalive)
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise ValueError("chunk_size must be an integer >= 1")
         self._ssl_context = ssl_context
         self._verify = verify
-        self._max_connections = max_connections
-        self._max_open = max_open_connections
+        self._max_keepalive = limits.keepalive
+        self._max_open = limits.max_connections
         self._chunk_size = chunk_size
         self._idle: dict[_Origin, list[_Connection]] = {}
         self._open: dict[_Origin, int] = {}  # per origin: connecting, in use or idle
@@ -260,7 +268,7 @@ class TrioTransport:
 
     async def _acquire(self, origin: _Origin, request: Request, *, fresh: bool) -> _Connection:
         """An idle pooled connection (unless ``fresh``), else a new one if the origin is
-        under ``max_open_connections``, else wait (within the request's timeout) for one
+        under ``max_connections``, else wait (within the request's timeout) for one
         to be released."""
         deadline = None if request.timeout is None else trio.current_time() + request.timeout
         while True:
@@ -304,7 +312,7 @@ class TrioTransport:
 
     async def _release(self, conn: _Connection) -> None:
         idle = self._idle.setdefault(conn.origin, [])
-        if conn.reusable() and not self._closed and len(idle) < self._max_connections:
+        if conn.reusable() and not self._closed and len(idle) < self._max_keepalive:
             conn.h11.start_next_cycle()
             conn.reused, conn.got_bytes = True, False
             idle.append(conn)

@@ -135,6 +135,7 @@ if TYPE_CHECKING:
     from ._polling import (
         send_and_poll,
     )
+    from ._pool import PoolLimits
     from ._request import (
         Request,
         Response,
@@ -228,6 +229,7 @@ __all__ = [
     "OnError",
     "Outcome",
     "PermissionDeniedError",
+    "PoolLimits",
     "RateLimitError",
     "Request",
     "RequestBuilder",
@@ -418,6 +420,7 @@ __getattr__ = lazy_exports(
             "SubmitToolOutputsParams",
         ),
         "._polling": ("send_and_poll",),
+        "._pool": ("PoolLimits",),
         "._request": (
             "Request",
             "Response",

@@ -35,7 +35,7 @@ class AsyncClient:
         self, *, transport: str | AsyncTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         settings = Settings(type(self).__name__, options)
-        chosen = async_transport(transport, os.environ.get(ENV_VAR))
+        chosen = async_transport(transport, os.environ.get(ENV_VAR), settings.pool_limits)
         self._caller = AsyncCaller(settings, chosen)
         self.runs = AsyncRuns(self._caller)
         self.beta = AsyncBeta(self.runs)

@@ -37,7 +37,7 @@ class Client:
         self, *, transport: str | SyncTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         settings = Settings(type(self).__name__, options)
-        chosen = sync_transport(transport, os.environ.get(ENV_VAR))
+        chosen = sync_transport(transport, os.environ.get(ENV_VAR), settings.pool_limits)
         self._caller = Caller(settings, chosen)
         self.runs = Runs(self._caller)
         self.beta = Beta(self.runs)
