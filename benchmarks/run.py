@@ -10,10 +10,12 @@
 Sections: decoder level (SSE events/s, typed events/s, ``text_deltas``), end to end
 against the emulator in a separate process (client CPU per event and per call, events/s,
 20 concurrent streams), cold start, peak RSS over a long stream, and memory per open
-stream with many held open at once (async transports). Every figure is a
-median of repeated runs, and every comparison is a ratio taken within this one run, on
-this machine; the targets in ``docs/benchmarks.md`` are checked at the end. A peer library
-that is not installed is reported and skipped, never replaced. Progress goes to stderr.
+stream with many held open at once (async transports), and many more concurrent streams
+than one client's pool holds (``concurrency``: only with ``--full`` or ``--only``; counts
+from one run per client). Every other figure is a median of repeated runs, and every
+comparison is a ratio taken within this one run, on this machine; the targets in
+``docs/benchmarks.md`` are checked at the end. A peer library that is not installed is
+reported and skipped, never replaced. Progress goes to stderr.
 
 ``main(argv)`` is importable with this directory on ``sys.path`` (``runs bench`` does so).
 """
@@ -35,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _emulator_process import ROOT, emulator_process, progress
 
-SECTIONS = ("decoders", "e2e", "startup", "memory", "streams")
+SECTIONS = ("decoders", "e2e", "startup", "memory", "streams", "concurrency")
+FULL_ONLY = ("concurrency",)  # too slow for the quick set; --only runs it at the quick size
 TRANSPORTS = ("httpx", "requests", "httpx-async", "aiohttp", "trio")
 
 QUICK = {
@@ -53,6 +56,9 @@ QUICK = {
     "mem_transports": ("httpx",),
     "open_streams": 200,
     "open_streams_repeats": 1,
+    "concurrency_streams": 2_000,
+    "concurrency_step_ms": 3000,  # a run outlasts the timeout: one pool's worth completes
+    "concurrency_deadline_s": 120,
 }
 FULL = {
     "deltas": 20_000,
@@ -69,6 +75,9 @@ FULL = {
     "mem_transports": TRANSPORTS,
     "open_streams": 1000,
     "open_streams_repeats": 3,
+    "concurrency_streams": 10_000,
+    "concurrency_step_ms": 1000,  # a run takes ~4 s: about three pools' worth complete
+    "concurrency_deadline_s": 240,
 }
 
 TARGETS = {
@@ -336,6 +345,55 @@ def _streams_table(st: dict[str, Any]) -> list[str]:
     return lines
 
 
+def run_concurrency(cfg: dict[str, Any], url: str, transports: list[str] | None) -> dict[str, Any]:
+    import bench_concurrency
+
+    chosen = [t for t in bench_concurrency.TRANSPORTS if not transports or t in transports]
+    results, skipped = bench_concurrency.run_all(
+        url,
+        [*chosen, bench_concurrency.SDK],  # the reference is always measured
+        cfg["concurrency_streams"],
+        cfg["concurrency_deadline_s"],
+        cfg["concurrency_step_ms"],
+    )
+    return {
+        "streams": cfg["concurrency_streams"],
+        "step_ms": cfg["concurrency_step_ms"],
+        "timeout_s": bench_concurrency.TIMEOUT_S,
+        "deadline_s": cfg["concurrency_deadline_s"],
+        "rows": [asdict(r) for r in results],
+        "skipped": skipped,
+    }
+
+
+def _concurrency_table(cc: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Concurrent streams: {cc['streams']:,} started at once on one client (default pool,"
+        f" timeout {cc['timeout_s']:g} s, no retries), each run pausing {cc['step_ms']} ms"
+        " between steps; a child process per row",
+        f"  {'client':<16}{'status':>10}{'completed':>11}{'timed out':>11}{'wall s':>9}"
+        f"{'worst call s':>14}{'CPU s':>8}  other errors",
+    ]
+
+    def num(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
+    for r in cc["rows"]:
+        others = ", ".join(f"{k} {v:,}" for k, v in sorted(r["other_errors"].items()))
+        if r["unfinished"]:
+            others = ", ".join(x for x in (others, f"unfinished {r['unfinished']:,}") if x)
+        if r["note"]:
+            others = ", ".join(x for x in (others, r["note"]) if x)
+        lines.append(
+            f"  {r['client']:<16}{r['status']:>10}{r['completed']:>11,}{r['timeouts']:>11,}"
+            f"{num(r['wall_s']):>9}{num(r['worst_call_s']):>14}{num(r['cpu_s']):>8}"
+            f"  {others or '-'}"
+        )
+    for name, reason in cc["skipped"].items():
+        lines.append(f"  skipped {name}: {reason}")
+    return lines
+
+
 # -- targets ------------------------------------------------------------------------------
 
 
@@ -451,7 +509,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--full", action="store_true", help="the whole set (a few minutes)")
     ap.add_argument("--json", type=Path, metavar="PATH", help="write machine-readable results")
     ap.add_argument(
-        "--transport", action="append", choices=TRANSPORTS, help="narrow e2e and memory; repeatable"
+        "--transport",
+        action="append",
+        choices=TRANSPORTS,
+        help="narrow e2e, memory, streams and concurrency; repeatable",
     )
     ap.add_argument("--chunk-size", type=int, action="append", help="decoder chunk sizes")
     ap.add_argument("--only", action="append", choices=SECTIONS, help="run only these sections")
@@ -463,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     cfg = FULL if args.full else QUICK
-    sections = args.only or list(SECTIONS)
+    sections = args.only or [s for s in SECTIONS if args.full or s not in FULL_ONLY]
     sizes = args.chunk_size or list(cfg["chunk_sizes"])
     started = time.perf_counter()
     res: dict[str, Any] = {
@@ -484,7 +545,7 @@ def main(argv: list[str] | None = None) -> int:
         res["decoders"] = run_decoders(cfg, sizes)
     if "startup" in sections:
         res["startup"] = run_startup(cfg)
-    needs_emulator = {"e2e", "memory", "streams"} & set(sections) or args.profile
+    needs_emulator = {"e2e", "memory", "streams", "concurrency"} & set(sections) or args.profile
     if needs_emulator:
         try:
             import runs_emulator  # noqa: F401
@@ -499,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
                     res["memory"] = run_memory(cfg, url, args.transport)
                 if "streams" in sections:
                     res["streams"] = run_streams(cfg, url, args.transport)
+                if "concurrency" in sections:
+                    res["concurrency"] = run_concurrency(cfg, url, args.transport)
                 if args.profile:
                     import bench_e2e
 
@@ -519,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         ("startup", _startup_table),
         ("memory", _memory_table),
         ("streams", _streams_table),
+        ("concurrency", _concurrency_table),
     ):
         if key in res:
             print()
