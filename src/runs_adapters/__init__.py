@@ -1,8 +1,10 @@
-"""Clients, event handlers, pages, errors and transports for the Assistants runs API.
+"""Clients, event handlers, pages, errors and transports for the Assistants API.
 
-``Client`` / ``AsyncClient`` give the official SDK's runs API (``client.runs``,
-``client.runs.steps``, ``client.beta.threads.runs``) on any transport: pick one by name
-(``transport="aiohttp"``), pass your own configured instance, or set ``RUNS_TRANSPORT``.
+``Client`` / ``AsyncClient`` give the official SDK's Assistants API
+(``client.beta.assistants``, ``client.beta.threads`` with its ``runs`` and ``messages``;
+``client.assistants``, ``client.threads`` and ``client.runs`` for short) on any
+transport: pick one by name (``transport="aiohttp"``), pass your own configured
+instance, or set ``RUNS_TRANSPORT``.
 Every name a user needs is here, the errors (from :mod:`runs_core`) included, so moving
 from the official SDK is a change of imports.
 
@@ -45,11 +47,17 @@ if TYPE_CHECKING:
         AsyncEventStream,
         AsyncPaginator,
     )
+    from ._async.assistants import (
+        AsyncAssistants,
+    )
     from ._async.client import (
         AsyncClient,
     )
     from ._async.handlers import (
         AsyncAssistantEventHandler,
+    )
+    from ._async.messages import (
+        AsyncMessages,
     )
     from ._async.pages import (
         AsyncCursorPage,
@@ -72,6 +80,9 @@ if TYPE_CHECKING:
     from ._async.streams import (
         AsyncStream,
     )
+    from ._async.threads import (
+        AsyncThreads,
+    )
     from ._responses import (
         RawResponse,
     )
@@ -84,11 +95,17 @@ if TYPE_CHECKING:
     from ._sync._primitives import (
         EventStream,
     )
+    from ._sync.assistants import (
+        Assistants,
+    )
     from ._sync.client import (
         Client,
     )
     from ._sync.handlers import (
         AssistantEventHandler,
+    )
+    from ._sync.messages import (
+        Messages,
     )
     from ._sync.pages import (
         SyncCursorPage,
@@ -110,6 +127,9 @@ if TYPE_CHECKING:
     )
     from ._sync.streams import (
         Stream,
+    )
+    from ._sync.threads import (
+        Threads,
     )
     from ._transport import (
         AsyncTransport,
@@ -143,11 +163,14 @@ __all__ = [
     "AiohttpTransport",
     "AssistantEventHandler",
     "AssistantStreamManager",
+    "Assistants",
     "AsyncAssistantEventHandler",
     "AsyncAssistantStreamManager",
+    "AsyncAssistants",
     "AsyncClient",
     "AsyncCursorPage",
     "AsyncEventStream",
+    "AsyncMessages",
     "AsyncPaginator",
     "AsyncResponseContextManager",
     "AsyncRuns",
@@ -158,6 +181,7 @@ __all__ = [
     "AsyncStepsWithStreamingResponse",
     "AsyncStream",
     "AsyncStreamedResponse",
+    "AsyncThreads",
     "AsyncTransport",
     "AsyncTransportResponse",
     "AuthenticationError",
@@ -171,6 +195,7 @@ __all__ = [
     "InternalServerError",
     "InvalidRequestError",
     "LimitExceededError",
+    "Messages",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
@@ -195,6 +220,7 @@ __all__ = [
     "SyncCursorPage",
     "SyncTransport",
     "SyncTransportResponse",
+    "Threads",
     "ToolCallError",
     "TransportUnavailableError",
     "TrioTransport",
@@ -202,8 +228,10 @@ __all__ = [
 ]
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "._async.assistants": ("AsyncAssistants",),
     "._async.client": ("AsyncClient",),
     "._async.handlers": ("AsyncAssistantEventHandler",),
+    "._async.messages": ("AsyncMessages",),
     "._async.pages": ("AsyncCursorPage",),
     "._async._primitives": (
         "AsyncEventStream",
@@ -223,11 +251,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "._async.stream_manager": ("AsyncAssistantStreamManager",),
     "._async.streams": ("AsyncStream",),
+    "._async.threads": ("AsyncThreads",),
     "._responses": ("RawResponse",),
     "._select": ("TransportUnavailableError",),
     "._settings": ("ClientOptions",),
+    "._sync.assistants": ("Assistants",),
     "._sync.client": ("Client",),
     "._sync.handlers": ("AssistantEventHandler",),
+    "._sync.messages": ("Messages",),
     "._sync.pages": ("SyncCursorPage",),
     "._sync._primitives": ("EventStream",),
     "._sync.raw": (
@@ -244,6 +275,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "._sync.stream_manager": ("AssistantStreamManager",),
     "._sync.streams": ("Stream",),
+    "._sync.threads": ("Threads",),
     "._transport": (
         "AsyncTransport",
         "AsyncTransportResponse",

@@ -83,7 +83,9 @@ def send_and_poll(
     monotonic: Callable[[], float],
     jitter: Callable[[], float],
 ) -> Flow[Run]:
-    """Send ``request`` (a create, submit or retrieve returning a run), then poll it.
+    """Send ``request`` (a create, create-and-run, submit or retrieve returning a run),
+    then poll it where the run says it lives (its ``thread_id``: for a create-and-run,
+    the thread the server just created).
 
     ``timeout`` is the overall deadline in seconds for the whole operation, or ``None``.
     """

@@ -27,6 +27,14 @@ class ResultKind(enum.Enum):
     RUN_PAGE = "run_page"
     RUN_STEP_PAGE = "run_step_page"
     EVENT_STREAM = "event_stream"
+    ASSISTANT = "assistant"
+    ASSISTANT_PAGE = "assistant_page"
+    ASSISTANT_DELETED = "assistant_deleted"
+    THREAD = "thread"
+    THREAD_DELETED = "thread_deleted"
+    MESSAGE = "message"
+    MESSAGE_PAGE = "message_page"
+    MESSAGE_DELETED = "message_deleted"
 
     @property
     def is_page(self) -> bool:
@@ -34,7 +42,14 @@ class ResultKind(enum.Enum):
         return self in _PAGE_KINDS
 
 
-_PAGE_KINDS = frozenset({ResultKind.RUN_PAGE, ResultKind.RUN_STEP_PAGE})
+_PAGE_KINDS = frozenset(
+    {
+        ResultKind.RUN_PAGE,
+        ResultKind.RUN_STEP_PAGE,
+        ResultKind.ASSISTANT_PAGE,
+        ResultKind.MESSAGE_PAGE,
+    }
+)
 
 
 # Header names (lower case) whose values are secrets on every client; a client adds its own

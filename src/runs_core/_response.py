@@ -18,7 +18,17 @@ from ._errors import APIResponseValidationError, InvalidRequestError
 from ._headers import Headers
 from ._request import Request, Response, ResultKind
 from ._status import status_error
-from .models import CursorPage, Run, RunStep
+from .models import (
+    Assistant,
+    AssistantDeleted,
+    CursorPage,
+    Message,
+    MessageDeleted,
+    Run,
+    RunStep,
+    Thread,
+    ThreadDeleted,
+)
 
 __all__ = ["parse_response"]
 
@@ -27,6 +37,14 @@ _RESULT_TYPES: dict[ResultKind, Callable[[], Any]] = {
     ResultKind.RUN_STEP: lambda: RunStep,
     ResultKind.RUN_PAGE: lambda: CursorPage[Run],
     ResultKind.RUN_STEP_PAGE: lambda: CursorPage[RunStep],
+    ResultKind.ASSISTANT: lambda: Assistant,
+    ResultKind.ASSISTANT_PAGE: lambda: CursorPage[Assistant],
+    ResultKind.ASSISTANT_DELETED: lambda: AssistantDeleted,
+    ResultKind.THREAD: lambda: Thread,
+    ResultKind.THREAD_DELETED: lambda: ThreadDeleted,
+    ResultKind.MESSAGE: lambda: Message,
+    ResultKind.MESSAGE_PAGE: lambda: CursorPage[Message],
+    ResultKind.MESSAGE_DELETED: lambda: MessageDeleted,
 }
 # Built on the first response of each kind, not at import (cold start, docs/benchmarks.md).
 _ADAPTERS: dict[ResultKind, pydantic.TypeAdapter[Any]] = {}
@@ -43,7 +61,7 @@ def _adapter(kind: ResultKind) -> pydantic.TypeAdapter[Any] | None:
 
 
 def parse_response(request: Request, status: int, headers: Headers, body: bytes) -> Any:
-    """The typed result of ``request`` (a Run, RunStep or CursorPage), or raise.
+    """The typed result of ``request`` (the model its ``ResultKind`` names), or raise.
 
     Raises the :class:`APIStatusError` subclass for the status when it is not 2xx, and
     :class:`APIResponseValidationError` when a 2xx body does not fit the contract.

@@ -1,5 +1,6 @@
-"""``AsyncClient``: the official SDK's runs API (``client.runs``, ``client.beta.threads.runs``)
-on the transport of your choice.
+"""``AsyncClient``: the official SDK's Assistants API (``client.beta.assistants``,
+``client.beta.threads`` with its ``runs`` and ``messages``; ``client.assistants``,
+``client.threads`` and ``client.runs`` for short) on the transport of your choice.
 
 The client shows only that API; its plumbing (settings, transport, driver) is one private
 caller object, which is what its resources call.
@@ -14,14 +15,16 @@ from typing import Self, Unpack
 from .._select import ENV_VAR, async_transport
 from .._settings import ClientOptions, Settings
 from .._transport import AsyncTransport
+from .assistants import AsyncAssistants
 from .calls import AsyncCaller
-from .resources import AsyncBeta, AsyncRuns
+from .resources import AsyncRuns
+from .threads import AsyncBeta, AsyncThreads
 
 __all__ = ["AsyncClient"]
 
 
 class AsyncClient:
-    """A client for the Assistants runs API.
+    """A client for the Assistants API: assistants, threads, messages and runs.
 
     ``transport`` is a transport's name (``"httpx"``; for blocking code also
     ``"requests"``, for async code ``"aiohttp"`` and ``"trio"``) or an instance; by default
@@ -29,6 +32,8 @@ class AsyncClient:
     """
 
     runs: AsyncRuns
+    threads: AsyncThreads
+    assistants: AsyncAssistants
     beta: AsyncBeta
 
     def __init__(
@@ -38,7 +43,9 @@ class AsyncClient:
         chosen = async_transport(transport, os.environ.get(ENV_VAR), settings.pool_limits)
         self._caller = AsyncCaller(settings, chosen)
         self.runs = AsyncRuns(self._caller)
-        self.beta = AsyncBeta(self.runs)
+        self.threads = AsyncThreads(self._caller, self.runs)
+        self.assistants = AsyncAssistants(self._caller)
+        self.beta = AsyncBeta(self.threads, self.assistants)
 
     @property
     def base_url(self) -> str:

@@ -1,6 +1,6 @@
 """The runs resources: ``client.runs`` (also ``client.beta.threads.runs``) and
 ``client.runs.steps``, with their ``with_raw_response`` / ``with_streaming_response``
-tables, as the official SDK has them.
+tables, as the official SDK has them; and ``_Resource``, the base of every resource.
 
 Every method builds its request with the core's ``RequestBuilder`` and hands it to its
 caller (:class:`AsyncCalls`), which decides what comes back: the parsed result, a
@@ -30,14 +30,12 @@ if TYPE_CHECKING:
     from .stream_manager import AsyncAssistantStreamManager
 
 __all__ = [
-    "AsyncBeta",
     "AsyncRuns",
     "AsyncRunsWithRawResponse",
     "AsyncRunsWithStreamingResponse",
     "AsyncSteps",
     "AsyncStepsWithRawResponse",
     "AsyncStepsWithStreamingResponse",
-    "AsyncThreads",
 ]
 
 Timeout = TimeoutArg
@@ -429,17 +427,3 @@ class AsyncStepsWithStreamingResponse:
         moded = AsyncSteps(steps._calls.streaming_calls())
         self.list = streaming_method(moded.list)
         self.retrieve = streaming_method(moded.retrieve)
-
-
-class AsyncThreads:
-    """``client.beta.threads``: the runs of threads."""
-
-    def __init__(self, runs: AsyncRuns) -> None:
-        self.runs = runs
-
-
-class AsyncBeta:
-    """``client.beta``, where the official SDK keeps the Assistants API."""
-
-    def __init__(self, runs: AsyncRuns) -> None:
-        self.threads = AsyncThreads(runs)

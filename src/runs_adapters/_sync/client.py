@@ -1,7 +1,8 @@
 # Generated from runs_adapters/_async/client.py by scripts/unasync.py: do not edit.
 # Change the async source and run `python scripts/unasync.py`.
-"""``Client``: the official SDK's runs API (``client.runs``, ``client.beta.threads.runs``)
-on the transport of your choice.
+"""``Client``: the official SDK's Assistants API (``client.beta.assistants``,
+``client.beta.threads`` with its ``runs`` and ``messages``; ``client.assistants``,
+``client.threads`` and ``client.runs`` for short) on the transport of your choice.
 
 The client shows only that API; its plumbing (settings, transport, driver) is one private
 caller object, which is what its resources call.
@@ -16,14 +17,16 @@ from typing import Self, Unpack
 from .._select import ENV_VAR, sync_transport
 from .._settings import ClientOptions, Settings
 from .._transport import SyncTransport
+from .assistants import Assistants
 from .calls import Caller
-from .resources import Beta, Runs
+from .resources import Runs
+from .threads import Beta, Threads
 
 __all__ = ["Client"]
 
 
 class Client:
-    """A client for the Assistants runs API.
+    """A client for the Assistants API: assistants, threads, messages and runs.
 
     ``transport`` is a transport's name (``"httpx"``; for blocking code also
     ``"requests"``, for async code ``"aiohttp"`` and ``"trio"``) or an instance; by default
@@ -31,6 +34,8 @@ class Client:
     """
 
     runs: Runs
+    threads: Threads
+    assistants: Assistants
     beta: Beta
 
     def __init__(
@@ -40,7 +45,9 @@ class Client:
         chosen = sync_transport(transport, os.environ.get(ENV_VAR), settings.pool_limits)
         self._caller = Caller(settings, chosen)
         self.runs = Runs(self._caller)
-        self.beta = Beta(self.runs)
+        self.threads = Threads(self._caller, self.runs)
+        self.assistants = Assistants(self._caller)
+        self.beta = Beta(self.threads, self.assistants)
 
     @property
     def base_url(self) -> str:

@@ -2,7 +2,7 @@
 # Change the async source and run `python scripts/unasync.py`.
 """The runs resources: ``client.runs`` (also ``client.beta.threads.runs``) and
 ``client.runs.steps``, with their ``with_raw_response`` / ``with_streaming_response``
-tables, as the official SDK has them.
+tables, as the official SDK has them; and ``_Resource``, the base of every resource.
 
 Every method builds its request with the core's ``RequestBuilder`` and hands it to its
 caller (:class:`Calls`), which decides what comes back: the parsed result, a
@@ -32,14 +32,12 @@ if TYPE_CHECKING:
     from .stream_manager import AssistantStreamManager
 
 __all__ = [
-    "Beta",
     "Runs",
     "RunsWithRawResponse",
     "RunsWithStreamingResponse",
     "Steps",
     "StepsWithRawResponse",
     "StepsWithStreamingResponse",
-    "Threads",
 ]
 
 Timeout = TimeoutArg
@@ -431,17 +429,3 @@ class StepsWithStreamingResponse:
         moded = Steps(steps._calls.streaming_calls())
         self.list = streaming_method(moded.list)
         self.retrieve = streaming_method(moded.retrieve)
-
-
-class Threads:
-    """``client.beta.threads``: the runs of threads."""
-
-    def __init__(self, runs: Runs) -> None:
-        self.runs = runs
-
-
-class Beta:
-    """``client.beta``, where the official SDK keeps the Assistants API."""
-
-    def __init__(self, runs: Runs) -> None:
-        self.threads = Threads(runs)

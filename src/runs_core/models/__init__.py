@@ -1,4 +1,4 @@
-"""Typed models of what the Runs API sends, and ``TypedDict`` shapes of what it accepts.
+"""Typed models of what the Assistants API sends, and ``TypedDict`` shapes of what it accepts.
 
 Class names follow the official ``openai`` Python SDK where it has one, so code migrating
 from it finds the same names. Where the SDK reuses a nested name in several modules
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import pagination
 from ._base import RunsModel, UnknownVariant
+from .assistant import Assistant, AssistantDeleted
 from .error import ErrorObject, Misalignment, MisalignmentSteer
 from .message import (
     Annotation,
@@ -31,7 +32,9 @@ from .message import (
     ImageURLContentBlock,
     Message,
     MessageContent,
+    MessageDeleted,
     MessageIncompleteDetails,
+    MessageStatus,
     RefusalContentBlock,
     Text,
     TextContentBlock,
@@ -67,9 +70,15 @@ from .params import (
     AssistantToolChoiceOptionParam,
     AssistantToolChoiceParam,
     AssistantToolParam,
+    ChunkingStrategyAutoParam,
+    ChunkingStrategyParam,
+    ChunkingStrategyStaticParam,
+    CodeInterpreterResourceParam,
     CodeInterpreterToolParam,
     FileSearchOverridesParam,
     FileSearchRankingOptionsParam,
+    FileSearchResourceCreateParam,
+    FileSearchResourceParam,
     FileSearchToolParam,
     FunctionDefinitionParam,
     FunctionToolParam,
@@ -83,10 +92,16 @@ from .params import (
     ResponseFormatJSONSchemaParam,
     ResponseFormatParam,
     ResponseFormatTextParam,
+    StaticChunkingParam,
     TextContentBlockParam,
+    ThreadMessageParam,
+    ThreadParam,
     ToolChoiceParam,
     ToolOutput,
+    ToolResourcesCreateParam,
+    ToolResourcesParam,
     TruncationStrategyParam,
+    VectorStoreCreateParam,
 )
 from .response_format import (
     AssistantResponseFormatOption,
@@ -130,7 +145,13 @@ from .run_step_delta import (
     ToolCallDeltaObject,
     UnknownStepDetailsDelta,
 )
-from .thread import Thread, ToolResources, ToolResourcesCodeInterpreter, ToolResourcesFileSearch
+from .thread import (
+    Thread,
+    ThreadDeleted,
+    ToolResources,
+    ToolResourcesCodeInterpreter,
+    ToolResourcesFileSearch,
+)
 from .tool_call_deltas import (
     CodeInterpreterDelta,
     CodeInterpreterImageDelta,
@@ -182,6 +203,9 @@ __all__ = [
     "AdditionalMessageAttachment",
     "Annotation",
     "AnnotationDelta",
+    "Assistant",
+    "AssistantDeleted",
+    "AssistantList",
     "AssistantResponseFormatOption",
     "AssistantResponseFormatOptionParam",
     "AssistantTool",
@@ -195,6 +219,9 @@ __all__ = [
     "Attachment",
     "AttachmentTool",
     "AttachmentToolAssistantToolsFileSearchTypeOnly",
+    "ChunkingStrategyAutoParam",
+    "ChunkingStrategyParam",
+    "ChunkingStrategyStaticParam",
     "CodeInterpreter",
     "CodeInterpreterDelta",
     "CodeInterpreterImage",
@@ -205,6 +232,7 @@ __all__ = [
     "CodeInterpreterOutputDelta",
     "CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs",
+    "CodeInterpreterResourceParam",
     "CodeInterpreterTool",
     "CodeInterpreterToolCall",
     "CodeInterpreterToolCallDelta",
@@ -223,6 +251,8 @@ __all__ = [
     "FileSearchOverridesParam",
     "FileSearchRankingOptions",
     "FileSearchRankingOptionsParam",
+    "FileSearchResourceCreateParam",
+    "FileSearchResourceParam",
     "FileSearchResult",
     "FileSearchResultContent",
     "FileSearchTool",
@@ -261,9 +291,12 @@ __all__ = [
     "MessageContentPartParam",
     "MessageCreation",
     "MessageCreationStepDetails",
+    "MessageDeleted",
     "MessageDelta",
     "MessageDeltaEvent",
     "MessageIncompleteDetails",
+    "MessageList",
+    "MessageStatus",
     "Misalignment",
     "MisalignmentSteer",
     "RefusalContentBlock",
@@ -294,6 +327,7 @@ __all__ = [
     "RunStepType",
     "RunStepUsage",
     "RunsModel",
+    "StaticChunkingParam",
     "StepDetails",
     "StepDetailsDelta",
     "Text",
@@ -302,6 +336,9 @@ __all__ = [
     "TextDelta",
     "TextDeltaBlock",
     "Thread",
+    "ThreadDeleted",
+    "ThreadMessageParam",
+    "ThreadParam",
     "ToolCall",
     "ToolCallDelta",
     "ToolCallDeltaObject",
@@ -310,7 +347,9 @@ __all__ = [
     "ToolOutput",
     "ToolResources",
     "ToolResourcesCodeInterpreter",
+    "ToolResourcesCreateParam",
     "ToolResourcesFileSearch",
+    "ToolResourcesParam",
     "TruncationStrategy",
     "TruncationStrategyParam",
     "UnknownAnnotation",
@@ -328,14 +367,15 @@ __all__ = [
     "UnknownToolCallDelta",
     "UnknownVariant",
     "Usage",
+    "VectorStoreCreateParam",
 ]
 
 if TYPE_CHECKING:
-    from .pagination import RunList, RunStepList
+    from .pagination import AssistantList, MessageList, RunList, RunStepList
 else:
 
     def __getattr__(name: str) -> Any:
         # CursorPage[Run] builds its validator when created: see .pagination.
-        if name in ("RunList", "RunStepList"):
+        if name in ("AssistantList", "MessageList", "RunList", "RunStepList"):
             return getattr(pagination, name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

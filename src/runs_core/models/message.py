@@ -1,4 +1,9 @@
-"""The message object (spec: ``MessageObject``) and its content parts and annotations."""
+"""The message object (spec: ``MessageObject``), its content parts and annotations, and
+the answer to deleting one.
+
+A content part, annotation or attachment tool of a ``type`` this library does not know
+parses as ``Unknown...`` with every field kept, so a thread's history always reads whole.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +29,9 @@ __all__ = [
     "ImageURLContentBlock",
     "Message",
     "MessageContent",
+    "MessageDeleted",
     "MessageIncompleteDetails",
+    "MessageStatus",
     "RefusalContentBlock",
     "Text",
     "TextContentBlock",
@@ -159,7 +166,18 @@ class MessageIncompleteDetails(RunsModel):
     )
 
 
+MessageStatus = Literal["in_progress", "incomplete", "completed"]
+
+
 class Message(RunsModel):
+    """A message of a thread.
+
+    ``status`` is required by the contract, but the contract's own examples of the
+    message endpoints (create, list, retrieve, modify) leave it out, as servers of that
+    time did: it is ``None`` when absent, as with the official SDK, rather than making a
+    whole page of history unreadable.
+    """
+
     id: str
     assistant_id: str | None = None
     attachments: list[Attachment] | None = None
@@ -172,5 +190,13 @@ class Message(RunsModel):
     object: Literal["thread.message"] | str
     role: Literal["user", "assistant"] | str
     run_id: str | None = None
-    status: Literal["in_progress", "incomplete", "completed"] | str
+    status: MessageStatus | str | None = None
     thread_id: str
+
+
+class MessageDeleted(RunsModel):
+    """The answer to ``DELETE .../messages/{message_id}`` (spec: ``DeleteMessageResponse``)."""
+
+    id: str
+    deleted: bool
+    object: Literal["thread.message.deleted"] | str

@@ -1,4 +1,5 @@
-"""One page of a cursor-paginated list (``ListRunsResponse``, ``ListRunStepsResponse``).
+"""One page of a cursor-paginated list (``ListRunsResponse``, ``ListRunStepsResponse``,
+``ListAssistantsResponse``, ``ListMessagesResponse``).
 
 To fetch the next page, pass ``last_id`` as ``after`` while ``has_more`` is true.
 """
@@ -8,10 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._base import RunsModel
+from .assistant import Assistant
+from .message import Message
 from .run import Run
 from .run_step import RunStep
 
-__all__ = ["CursorPage", "RunList", "RunStepList"]
+__all__ = ["AssistantList", "CursorPage", "MessageList", "RunList", "RunStepList"]
 
 T = TypeVar("T")
 
@@ -29,13 +32,20 @@ class CursorPage(RunsModel, Generic[T]):
 if TYPE_CHECKING:
     RunList = CursorPage[Run]
     RunStepList = CursorPage[RunStep]
+    AssistantList = CursorPage[Assistant]
+    MessageList = CursorPage[Message]
 else:
+    _ITEMS = {
+        "RunList": Run,
+        "RunStepList": RunStep,
+        "AssistantList": Assistant,
+        "MessageList": Message,
+    }
 
     def __getattr__(name: str) -> Any:
         # Parametrizing a generic model builds its validator at once, even with
         # ``defer_build``: done on first access, so importing stays cheap (cold start).
-        if name == "RunList":
-            return CursorPage[Run]
-        if name == "RunStepList":
-            return CursorPage[RunStep]
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        item = _ITEMS.get(name)
+        if item is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return CursorPage[item]

@@ -1,11 +1,13 @@
 """Shapes of request parameters, as ``TypedDict``s: plain dicts callers build and pass.
 
-They describe what the contract accepts (``CreateRunRequest`` and friends), so a type
-checker can catch a misspelt key; nothing validates them at runtime.
+They describe what the contract accepts (``CreateRunRequest``, ``CreateAssistantRequest``,
+``CreateThreadRequest``, ``CreateThreadAndRunRequest`` and friends), so a type checker can
+catch a misspelt key; nothing validates them at runtime.
 """
 
 # No "from __future__ import annotations": TypedDict needs Required[...] evaluated at
 # runtime to fill in __required_keys__.
+from collections.abc import Iterable, Sequence
 from typing import Literal, NotRequired, Required, TypeAlias, TypedDict
 
 __all__ = [
@@ -16,9 +18,15 @@ __all__ = [
     "AssistantToolChoiceOptionParam",
     "AssistantToolChoiceParam",
     "AssistantToolParam",
+    "ChunkingStrategyAutoParam",
+    "ChunkingStrategyParam",
+    "ChunkingStrategyStaticParam",
+    "CodeInterpreterResourceParam",
     "CodeInterpreterToolParam",
     "FileSearchOverridesParam",
     "FileSearchRankingOptionsParam",
+    "FileSearchResourceCreateParam",
+    "FileSearchResourceParam",
     "FileSearchToolParam",
     "FunctionDefinitionParam",
     "FunctionToolParam",
@@ -32,10 +40,16 @@ __all__ = [
     "ResponseFormatJSONSchemaParam",
     "ResponseFormatParam",
     "ResponseFormatTextParam",
+    "StaticChunkingParam",
     "TextContentBlockParam",
+    "ThreadMessageParam",
+    "ThreadParam",
     "ToolChoiceParam",
     "ToolOutput",
+    "ToolResourcesCreateParam",
+    "ToolResourcesParam",
     "TruncationStrategyParam",
+    "VectorStoreCreateParam",
 ]
 
 
@@ -171,3 +185,75 @@ class AdditionalMessage(TypedDict):
     content: str | list[MessageContentPartParam]
     attachments: NotRequired[list[AdditionalMessageAttachment] | None]
     metadata: NotRequired[dict[str, str] | None]
+
+
+ThreadMessageParam: TypeAlias = AdditionalMessage
+"""A message a new thread starts with (``messages`` of ``POST /threads``, ``thread.messages``
+of ``POST /threads/runs``): the contract's ``CreateMessageRequest`` again."""
+
+
+class CodeInterpreterResourceParam(TypedDict, total=False):
+    """Files the code interpreter tool may use."""
+
+    file_ids: Sequence[str]
+
+
+class FileSearchResourceParam(TypedDict, total=False):
+    """The vector store the file search tool searches."""
+
+    vector_store_ids: Sequence[str]
+
+
+class ToolResourcesParam(TypedDict, total=False):
+    """``tool_resources`` where only existing resources can be named: modifying an
+    assistant or a thread, and the run of ``POST /threads/runs``."""
+
+    code_interpreter: CodeInterpreterResourceParam
+    file_search: FileSearchResourceParam
+
+
+class ChunkingStrategyAutoParam(TypedDict):
+    type: Literal["auto"]
+
+
+class StaticChunkingParam(TypedDict):
+    max_chunk_size_tokens: int
+    chunk_overlap_tokens: int
+
+
+class ChunkingStrategyStaticParam(TypedDict):
+    type: Literal["static"]
+    static: StaticChunkingParam
+
+
+ChunkingStrategyParam: TypeAlias = ChunkingStrategyAutoParam | ChunkingStrategyStaticParam
+
+
+class VectorStoreCreateParam(TypedDict, total=False):
+    """A vector store the server creates from ``file_ids`` and attaches in the same call."""
+
+    chunking_strategy: ChunkingStrategyParam
+    file_ids: Sequence[str]
+    metadata: dict[str, str] | None
+
+
+class FileSearchResourceCreateParam(FileSearchResourceParam, total=False):
+    """The vector store to search: an existing one, or one created on the spot."""
+
+    vector_stores: Iterable[VectorStoreCreateParam]
+
+
+class ToolResourcesCreateParam(TypedDict, total=False):
+    """``tool_resources`` when creating an assistant or a thread, where the contract also
+    accepts ``file_search.vector_stores`` (a vector store created with the object)."""
+
+    code_interpreter: CodeInterpreterResourceParam
+    file_search: FileSearchResourceCreateParam
+
+
+class ThreadParam(TypedDict, total=False):
+    """The thread ``POST /threads/runs`` creates (spec: ``CreateThreadRequest``)."""
+
+    messages: Iterable[ThreadMessageParam]
+    metadata: dict[str, str] | None
+    tool_resources: ToolResourcesCreateParam | None

@@ -1,4 +1,9 @@
-"""The thread object (spec: ``ThreadObject``), sent by the ``thread.created`` event."""
+"""The thread object (spec: ``ThreadObject``), sent by ``POST /threads`` and the
+``thread.created`` event, and the answer to deleting one.
+
+:class:`ToolResources` is also an assistant's ``tool_resources``: the contract gives both
+the same shape.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,13 @@ from typing import Literal
 
 from ._base import RunsModel
 
-__all__ = ["Thread", "ToolResources", "ToolResourcesCodeInterpreter", "ToolResourcesFileSearch"]
+__all__ = [
+    "Thread",
+    "ThreadDeleted",
+    "ToolResources",
+    "ToolResourcesCodeInterpreter",
+    "ToolResourcesFileSearch",
+]
 
 
 class ToolResourcesCodeInterpreter(RunsModel):
@@ -28,3 +39,11 @@ class Thread(RunsModel):
     metadata: dict[str, str] | None = None
     object: Literal["thread"] | str
     tool_resources: ToolResources | None = None
+
+
+class ThreadDeleted(RunsModel):
+    """The answer to ``DELETE /threads/{thread_id}`` (spec: ``DeleteThreadResponse``)."""
+
+    id: str
+    deleted: bool
+    object: Literal["thread.deleted"] | str
