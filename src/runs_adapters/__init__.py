@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         AsyncAssistants,
     )
     from ._async.client import (
+        AsyncAzureClient,
         AsyncClient,
     )
     from ._async.handlers import (
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
         TransportUnavailableError,
     )
     from ._settings import (
+        AzureClientOptions,
         ClientOptions,
     )
     from ._sync._primitives import (
@@ -99,6 +101,7 @@ if TYPE_CHECKING:
         Assistants,
     )
     from ._sync.client import (
+        AzureClient,
         Client,
     )
     from ._sync.handlers import (
@@ -167,6 +170,7 @@ __all__ = [
     "AsyncAssistantEventHandler",
     "AsyncAssistantStreamManager",
     "AsyncAssistants",
+    "AsyncAzureClient",
     "AsyncClient",
     "AsyncCursorPage",
     "AsyncEventStream",
@@ -185,6 +189,8 @@ __all__ = [
     "AsyncTransport",
     "AsyncTransportResponse",
     "AuthenticationError",
+    "AzureClient",
+    "AzureClientOptions",
     "BadRequestError",
     "Client",
     "ClientOptions",
@@ -229,7 +235,7 @@ __all__ = [
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "._async.assistants": ("AsyncAssistants",),
-    "._async.client": ("AsyncClient",),
+    "._async.client": ("AsyncAzureClient", "AsyncClient"),
     "._async.handlers": ("AsyncAssistantEventHandler",),
     "._async.messages": ("AsyncMessages",),
     "._async.pages": ("AsyncCursorPage",),
@@ -254,9 +260,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "._async.threads": ("AsyncThreads",),
     "._responses": ("RawResponse",),
     "._select": ("TransportUnavailableError",),
-    "._settings": ("ClientOptions",),
+    "._settings": ("AzureClientOptions", "ClientOptions"),
     "._sync.assistants": ("Assistants",),
-    "._sync.client": ("Client",),
+    "._sync.client": ("AzureClient", "Client"),
     "._sync.handlers": ("AssistantEventHandler",),
     "._sync.messages": ("Messages",),
     "._sync.pages": ("SyncCursorPage",),

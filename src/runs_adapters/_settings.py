@@ -12,8 +12,8 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 from runs_core import (
     DEFAULT_MAX_BODY_BYTES,
@@ -29,6 +29,7 @@ from runs_core import (
     Response,
     RetryPolicy,
     TimeoutArg,
+    azure_config,
     configure_logging,
     send_with_retries,
 )
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from runs_core import AssistantStreamDecoder
     from runs_core.models import Run
 
-__all__ = ["ClientOptions", "Settings"]
+__all__ = ["AzureClientOptions", "ClientOptions", "Settings"]
 
 
 class ClientOptions(TypedDict, total=False):
@@ -56,6 +57,9 @@ class ClientOptions(TypedDict, total=False):
     ``max_keepalive`` (default 100) is how many idle ones are kept (the official SDK's
     defaults; see :class:`~runs_core.PoolLimits`). They size the pool of the transport the
     client creates, so they cannot be combined with a transport instance.
+    ``auth_header`` and ``auth_scheme`` are for compatible servers that want the key
+    another way: ``auth_header="X-Api-Key", auth_scheme=""`` sends ``X-Api-Key: <key>``
+    (default: ``Authorization: Bearer <key>``); that header is then masked like the key.
     """
 
     api_key: str | None
@@ -72,28 +76,82 @@ class ClientOptions(TypedDict, total=False):
     sensitive_headers: Iterable[str] | None
     max_connections: int | None
     max_keepalive: int
+    auth_header: str | None
+    auth_scheme: str | None
+
+
+class AzureClientOptions(TypedDict, total=False):
+    """Keyword arguments of :class:`AzureClient` and :class:`AsyncAzureClient`: the
+    official SDK's ``AzureOpenAI`` options, plus this library's own (pool limits, body
+    and event limits, ``sensitive_headers``).
+
+    ``api_key`` is sent as an ``api-key`` header; ``azure_ad_token`` as
+    ``Authorization: Bearer``, and ``azure_ad_token_provider`` is called for every
+    request, so a token can refresh. ``api_version`` is sent as the ``api-version`` query
+    parameter on every request. Unset, they come from ``AZURE_OPENAI_API_KEY``,
+    ``AZURE_OPENAI_AD_TOKEN``, ``AZURE_OPENAI_ENDPOINT`` and ``OPENAI_API_VERSION``.
+    """
+
+    azure_endpoint: str | None
+    azure_deployment: str | None
+    api_version: str | None
+    api_key: str | None
+    azure_ad_token: str | None
+    azure_ad_token_provider: Callable[[], str] | None
+    base_url: str | None
+    organization: str | None
+    project: str | None
+    timeout: TimeoutArg
+    max_retries: int | None
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, object] | None
+    max_body_bytes: int
+    max_event_size: int
+    max_trailing_bytes: int
+    sensitive_headers: Iterable[str] | None
+    max_connections: int | None
+    max_keepalive: int
+
+
+# What ``azure_config`` takes, of an Azure client's options; the rest are the client's own.
+_AZURE_CONFIG_KEYS = (
+    "azure_endpoint", "azure_deployment", "api_version", "api_key", "azure_ad_token",
+    "azure_ad_token_provider", "base_url", "organization", "project", "default_headers",
+    "default_query", "timeout", "max_retries", "sensitive_headers",
+)  # fmt: skip
 
 
 class Settings:
     """A client's configuration and the sans-I/O steps of a call (no I/O here)."""
 
-    def __init__(self, client: str, options: ClientOptions) -> None:
-        unknown = sorted(set(options) - ClientOptions.__optional_keys__)
+    def __init__(
+        self, client: str, options: ClientOptions | AzureClientOptions, azure: bool = False
+    ) -> None:
+        known = (AzureClientOptions if azure else ClientOptions).__optional_keys__
+        unknown = sorted(set(options) - known)
         if unknown:
             raise TypeError(f"{client}() got unexpected keyword arguments: {unknown}")
         configure_logging(os.environ)
-        self.config = ClientConfig.from_env(
-            os.environ,
-            api_key=options.get("api_key"),
-            base_url=options.get("base_url"),
-            organization=options.get("organization"),
-            project=options.get("project"),
-            timeout=options.get("timeout", NOT_GIVEN),
-            max_retries=options.get("max_retries"),
-            default_headers=options.get("default_headers"),
-            default_query=options.get("default_query"),
-            sensitive_headers=options.get("sensitive_headers"),
-        )
+        if azure:
+            given: dict[str, Any] = dict(options)
+            picked = {key: given[key] for key in _AZURE_CONFIG_KEYS if key in given}
+            self.config = azure_config(os.environ, **picked)
+        else:
+            plain = cast("ClientOptions", options)
+            self.config = ClientConfig.from_env(
+                os.environ,
+                api_key=plain.get("api_key"),
+                base_url=plain.get("base_url"),
+                organization=plain.get("organization"),
+                project=plain.get("project"),
+                timeout=plain.get("timeout", NOT_GIVEN),
+                max_retries=plain.get("max_retries"),
+                default_headers=plain.get("default_headers"),
+                default_query=plain.get("default_query"),
+                sensitive_headers=plain.get("sensitive_headers"),
+                auth_header=plain.get("auth_header"),
+                auth_scheme=plain.get("auth_scheme"),
+            )
         self.builder = RequestBuilder(self.config)
         self.max_body_bytes = options.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
         self.max_event_size = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ._accumulate import (
         RunAccumulator,
     )
+    from ._azure import azure_config
     from ._builders import (
         USER_AGENT,
         RequestBuilder,
@@ -303,6 +304,7 @@ __all__ = [
     "UnknownEvent",
     "UnprocessableEntityError",
     "__version__",
+    "azure_config",
     "configure_logging",
     "failure_callbacks",
     "keeps_body_open",
@@ -342,6 +344,7 @@ __getattr__ = lazy_exports(
             "ToolCallCreated",
             "ToolCallDeltaApplied",
         ),
+        "._azure": ("azure_config",),
         "._config": (
             "DEFAULT_BASE_URL",
             "DEFAULT_MAX_RETRIES",

@@ -245,7 +245,7 @@ class BuilderBase:
             else:
                 merged[name.lower()] = _check_header(name, str(value))
 
-        put("Authorization", f"Bearer {config.api_key}")
+        put(*config.credential())
         put("OpenAI-Beta", "assistants=v2")
         put("Accept", "text/event-stream" if stream else "application/json")
         put("User-Agent", USER_AGENT)

@@ -6,8 +6,9 @@ as an argument, and the adapters' clients pass ``os.environ`` when they are buil
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 import attrs
@@ -125,6 +126,55 @@ def _resolve_base_url(explicit: str | None, environ: Mapping[str, str]) -> str:
     return url.rstrip("/") if isinstance(url, str) and url.strip() else url
 
 
+def _names(names: Iterable[str] | None) -> list[str]:
+    if isinstance(names, str | bytes):  # one name, not an iterable of its characters
+        raise InvalidRequestError("sensitive_headers must be a collection of header names")
+    return list(names or ())
+
+
+def _auth_header(name: str | None) -> str:
+    if name is None:
+        return "Authorization"
+    if not isinstance(name, str) or not name or not _TOKEN_CHARS.issuperset(name):
+        raise InvalidRequestError(f"auth_header must be an HTTP header name, got {name!r}")
+    return name
+
+
+def _auth_scheme(scheme: str | None) -> str:
+    if scheme is None:
+        return "Bearer"
+    if not isinstance(scheme, str) or (scheme and not _TOKEN_CHARS.issuperset(scheme)):
+        raise InvalidRequestError(f"auth_scheme must be a word such as 'Bearer', got {scheme!r}")
+    return scheme
+
+
+# RFC 9110's token characters: what a header name (and an auth scheme) may be made of.
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+
+def _callable(provider: Callable[[], str] | None) -> Callable[[], str] | None:
+    if provider is not None and not callable(provider):
+        raise InvalidRequestError("the token provider must be a function returning a token")
+    return provider
+
+
+def _provided_token(provider: Callable[[], str]) -> str:
+    token = provider()
+    if inspect.isawaitable(token):
+        if hasattr(token, "close"):
+            token.close()  # never awaited: say why instead of warning about it later
+        raise InvalidRequestError(
+            "the token provider returned an awaitable; pass a plain function returning the "
+            "current token (refresh it in the background if your token source is async)"
+        )
+    if not isinstance(token, str) or not token:
+        raise InvalidRequestError("the token provider must return a non-empty string")
+    check_sendable("the token from the token provider", token)
+    return token
+
+
 def _pairs(mapping: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in (mapping or {}).items())
 
@@ -138,6 +188,13 @@ class ClientConfig:
 
     api_key: str = attrs.field()
     base_url: str = attrs.field(default=DEFAULT_BASE_URL)
+    # How the key goes out: ``Authorization: Bearer <key>`` by default; a compatible
+    # server may want another header (``api-key``) or no scheme (``auth_scheme=""``).
+    auth_header: str = "Authorization"
+    auth_scheme: str = "Bearer"
+    # Called for every request built, for a token that may have been refreshed (Azure AD
+    # tokens); it is sent as ``Authorization: Bearer <token>`` and ``api_key`` is unused.
+    token_provider: Callable[[], str] | None = attrs.field(default=None, eq=False)
     organization: str | None = None
     project: str | None = None
     default_headers: tuple[tuple[str, str], ...] = attrs.field(default=())
@@ -156,6 +213,8 @@ class ClientConfig:
 
     @api_key.validator
     def _check_key(self, _attribute: object, value: str) -> None:
+        if self.token_provider is not None:
+            return
         if not isinstance(value, str) or not value:
             raise InvalidRequestError(
                 "no API key: pass api_key=... or set the OPENAI_API_KEY environment variable"
@@ -167,6 +226,14 @@ class ClientConfig:
         for name, text in value:
             if name.lower() in self.sensitive_headers:
                 check_sendable(f"the value of the {name!r} header", text)
+
+    def credential(self) -> tuple[str, str]:
+        """The header that authenticates a request, built for each one (a token provider
+        is called here, so every request carries a current token)."""
+        if self.token_provider is not None:
+            return "Authorization", f"Bearer {_provided_token(self.token_provider)}"
+        scheme = self.auth_scheme
+        return self.auth_header, f"{scheme} {self.api_key}" if scheme else self.api_key
 
     @classmethod
     def from_env(
@@ -182,11 +249,15 @@ class ClientConfig:
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | None = None,
         sensitive_headers: Iterable[str] | None = None,
+        auth_header: str | None = None,
+        auth_scheme: str | None = None,
+        token_provider: Callable[[], str] | None = None,
     ) -> ClientConfig:
         """Resolve settings: explicit arguments win, then ``OPENAI_*`` variables, then defaults.
 
         ``timeout`` may be an ``httpx.Timeout``: its ``read`` timeout is used (see
-        :func:`timeout_seconds`).
+        :func:`timeout_seconds`). ``auth_header`` / ``auth_scheme`` change how the key is
+        sent (``Authorization`` / ``Bearer`` by default); the header is then a secret too.
         """
         if max_retries is not None and max_retries < 0:
             raise InvalidRequestError(f"max_retries must be >= 0, got {max_retries}")
@@ -202,7 +273,10 @@ class ClientConfig:
             default_query=_pairs(default_query),
             timeout=resolved_timeout,
             max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
-            sensitive_headers=sensitive_headers or (),
+            sensitive_headers=[*_names(sensitive_headers), auth_header or "Authorization"],
+            auth_header=_auth_header(auth_header),
+            auth_scheme=_auth_scheme(auth_scheme),
+            token_provider=_callable(token_provider),
         )
 
     def __repr__(self) -> str:

@@ -13,14 +13,14 @@ from types import TracebackType
 from typing import Self, Unpack
 
 from .._select import ENV_VAR, async_transport
-from .._settings import ClientOptions, Settings
+from .._settings import AzureClientOptions, ClientOptions, Settings
 from .._transport import AsyncTransport
 from .assistants import AsyncAssistants
 from .calls import AsyncCaller
 from .resources import AsyncRuns
 from .threads import AsyncBeta, AsyncThreads
 
-__all__ = ["AsyncClient"]
+__all__ = ["AsyncAzureClient", "AsyncClient"]
 
 
 class AsyncClient:
@@ -39,7 +39,9 @@ class AsyncClient:
     def __init__(
         self, *, transport: str | AsyncTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        settings = Settings(type(self).__name__, options)
+        self._setup(transport, Settings(type(self).__name__, options))
+
+    def _setup(self, transport: str | AsyncTransport | None, settings: Settings) -> None:
         chosen = async_transport(transport, os.environ.get(ENV_VAR), settings.pool_limits)
         self._caller = AsyncCaller(settings, chosen)
         self.runs = AsyncRuns(self._caller)
@@ -75,3 +77,22 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class AsyncAzureClient(AsyncClient):
+    """The same client for an Azure OpenAI resource, with the official SDK's
+    ``AzureOpenAI`` options (:class:`AzureClientOptions`): ``azure_endpoint``,
+    ``api_version``, and ``api_key``, ``azure_ad_token`` or ``azure_ad_token_provider``.
+
+    ``azure_ad_token_provider`` is called for every request, on the calling thread: it
+    must be a plain function (with an asynchronous token source, refresh the token in the
+    background and return the current one).
+    """
+
+    def __init__(
+        self,
+        *,
+        transport: str | AsyncTransport | None = None,
+        **options: Unpack[AzureClientOptions],
+    ) -> None:
+        self._setup(transport, Settings(type(self).__name__, options, azure=True))

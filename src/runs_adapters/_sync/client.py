@@ -15,14 +15,14 @@ from types import TracebackType
 from typing import Self, Unpack
 
 from .._select import ENV_VAR, sync_transport
-from .._settings import ClientOptions, Settings
+from .._settings import AzureClientOptions, ClientOptions, Settings
 from .._transport import SyncTransport
 from .assistants import Assistants
 from .calls import Caller
 from .resources import Runs
 from .threads import Beta, Threads
 
-__all__ = ["Client"]
+__all__ = ["AzureClient", "Client"]
 
 
 class Client:
@@ -41,7 +41,9 @@ class Client:
     def __init__(
         self, *, transport: str | SyncTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        settings = Settings(type(self).__name__, options)
+        self._setup(transport, Settings(type(self).__name__, options))
+
+    def _setup(self, transport: str | SyncTransport | None, settings: Settings) -> None:
         chosen = sync_transport(transport, os.environ.get(ENV_VAR), settings.pool_limits)
         self._caller = Caller(settings, chosen)
         self.runs = Runs(self._caller)
@@ -75,3 +77,22 @@ class Client:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class AzureClient(Client):
+    """The same client for an Azure OpenAI resource, with the official SDK's
+    ``AzureOpenAI`` options (:class:`AzureClientOptions`): ``azure_endpoint``,
+    ``api_version``, and ``api_key``, ``azure_ad_token`` or ``azure_ad_token_provider``.
+
+    ``azure_ad_token_provider`` is called for every request, on the calling thread: it
+    must be a plain function (with an asynchronous token source, refresh the token in the
+    background and return the current one).
+    """
+
+    def __init__(
+        self,
+        *,
+        transport: str | SyncTransport | None = None,
+        **options: Unpack[AzureClientOptions],
+    ) -> None:
+        self._setup(transport, Settings(type(self).__name__, options, azure=True))
