@@ -1,13 +1,17 @@
 """A tiny mock of the wire contract, in the manner of Prism (what the official SDK's
 generated tests run against).
 
-Every path and method of ``tests/contract/runs.yaml`` answers its operation's example
-response, whatever the ids, query and body (nothing is validated, so ``limit=0`` is
-answered like any other list). A request whose JSON body has ``"stream": true``, to an
-operation the contract documents as streaming, is answered with a short Assistants event
-stream built from the same example run (``thread.run.created``, ``thread.run.queued``,
-then ``done``), sent with chunked transfer encoding as the API sends it. Anything else is
-a 404 in the API's error shape.
+Every path and method of ``tests/contract/assistants.yaml`` (assistants, threads,
+create-and-run, messages, and the runs and steps of ``runs.yaml``, which it holds
+unchanged) answers its operation's example response, whatever the ids, query and body
+(nothing is validated, so ``limit=0`` is answered like any other list, and a DELETE like
+any other call). Where a literal segment and a path id could both match (``POST
+/threads/runs`` and ``POST /threads/{thread_id}``), the literal wins, as in Prism. A
+request whose JSON body has ``"stream": true``, to an operation the contract documents as
+streaming (creating a run, creating a thread and running it, submitting tool outputs), is
+answered with a short Assistants event stream built from the same example run
+(``thread.run.created``, ``thread.run.queued``, then ``done``), sent with chunked transfer
+encoding as the API sends it. Anything else is a 404 in the API's error shape.
 
 The server speaks keep-alive HTTP/1.1 on 127.0.0.1 from a background thread, so pooling
 clients reuse their connections. Each request is recorded (:attr:`ContractMock.requests`)
@@ -32,7 +36,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
-from tests._helpers.contract import spec
+from tests._helpers.contract import full_spec
 
 __all__ = ["ContractMock", "RecordedRequest", "Route", "serve_contract"]
 
@@ -82,11 +86,18 @@ def _event_stream(run: dict[str, Any]) -> bytes:
     return "".join(events).encode()
 
 
+def _specificity(template: str) -> tuple[bool, ...]:
+    """Sorts a path with a literal segment before one with an id at the same place."""
+    return tuple(part.startswith("{") for part in template.split("/"))
+
+
 def routes(contract: dict[str, Any] | None = None) -> list[Route]:
-    """A route for every operation of the contract (by default the repository's copy)."""
-    contract = spec() if contract is None else contract
+    """A route for every operation of the contract (by default the repository's whole
+    copy, ``assistants.yaml``), the more literal paths first."""
+    contract = full_spec() if contract is None else contract
     found = []
-    for template, operations in contract["paths"].items():
+    for template in sorted(contract["paths"], key=_specificity):
+        operations = contract["paths"][template]
         regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(PREFIX + template))
         for method, operation in operations.items():
             texts = _examples(operation)

@@ -124,8 +124,8 @@ class AsyncThreads(_Resource):
     ) -> Awaitable[Run]:
         """Create a thread and run it, then poll the run until it is terminal or requires
         action (``poll_interval_ms`` and ``poll_timeout`` as for ``runs.create_and_poll``)."""
-        request = self._builder.create_thread_and_run(
-            idempotency_key=self._calls.idempotency_key(), **params
+        request = self._builder.create_thread_and_run(  # stream=False, as the SDK sends
+            stream=False, idempotency_key=self._calls.idempotency_key(), **params
         )
         return self._calls.poll(request, poll_interval_ms, poll_timeout)
 

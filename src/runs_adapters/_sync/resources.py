@@ -331,8 +331,8 @@ class Runs(_Resource):
         ``poll_interval_ms`` overrides the server's ``openai-poll-after-ms`` hint;
         ``poll_timeout`` (seconds) is an overall deadline raising ``APITimeoutError``.
         """
-        request = self._builder.create_run(
-            thread_id, idempotency_key=self._calls.idempotency_key(), **params
+        request = self._builder.create_run(  # stream=False on the wire, as the SDK sends
+            thread_id, stream=False, idempotency_key=self._calls.idempotency_key(), **params
         )
         return self._calls.poll(request, poll_interval_ms, poll_timeout)
 
