@@ -54,7 +54,7 @@ FRAGMENTS: dict[str, tuple[str, str]] = {
 EXAMPLE_PAGES = {
     "README.md",
     *(f"docs/{page}.md" for page in ("architecture", "core-alone", "emulator", "sse")),
-    *(f"docs/{page}.md" for page in ("stream-helpers", "transports")),
+    *(f"docs/{page}.md" for page in ("servers", "stream-helpers", "transports")),
 }
 
 PYTHON = {"python", "py"}

@@ -34,6 +34,11 @@ class PageBase(Generic[T]):
         return self.page.has_more
 
     @property
+    def object(self) -> str:
+        """``"list"``: the SDK's page keeps the body's fields, this one among them."""
+        return self.page.object
+
+    @property
     def first_id(self) -> str | None:
         return self.page.first_id
 

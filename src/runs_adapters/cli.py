@@ -1,14 +1,16 @@
 """The ``runs`` command: ``demo``, ``stream``, ``emulator`` and ``bench``.
 
-``runs demo`` is what a new user runs first: it starts the embedded emulator, streams a
-run whose assistant calls a weather function, runs that function locally, streams the
-reply, and prints a summary. No API key, no network.
+``runs demo`` is what a new user runs first: it starts the embedded emulator, creates an
+assistant with a weather function, a thread and a message, streams a run that calls the
+function, runs it locally, streams the reply, prints a summary, and deletes what it
+created. No API key, no network. ``runs stream`` does the same against any server.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import os
 import sys
 import time
@@ -31,7 +33,7 @@ WEATHER_TOOL = {
         "description": "Current weather for a city",
         "parameters": {
             "type": "object",
-            "properties": {"city": {"type": "string"}},
+            "properties": {"city": {"type": "string", "default": "Paris"}},
             "required": ["city"],
         },
     },
@@ -87,30 +89,62 @@ def _split_transport(choice: str) -> tuple[str, bool]:
     return choice, choice in ASYNC_TRANSPORTS and choice not in SYNC_TRANSPORTS
 
 
+async def _settled(value: Any) -> Any:
+    """A blocking client's result as it is, an async client's awaited: one conversation
+    serves both kinds of client (a command line can block its own loop)."""
+    return await value if inspect.isawaitable(value) else value
+
+
+async def _conversation(client: Any, args: argparse.Namespace, out: Any) -> Run:
+    """Create an assistant, a thread and a message (or use the ids given), run the
+    assistant with the local tool, then delete what was created."""
+    printer = _Printer(out)
+    functions = {"get_weather": _traced_tool(out)}
+    beta = client.beta
+    assistant_id, thread_id = args.assistant_id, args.thread_id
+    if assistant_id is None:
+        assistant = await _settled(beta.assistants.create(
+            model=args.model, name="runs demo", instructions="Call get_weather, then report it.",
+            tools=[WEATHER_TOOL],
+        ))  # fmt: skip
+        assistant_id = assistant.id
+        out.write(f"created assistant {assistant_id} ({assistant.model})\n")
+    if thread_id is None:
+        thread = await _settled(beta.threads.create(metadata={"created_by": "runs demo"}))
+        thread_id = thread.id
+        out.write(f"created thread {thread_id}\n")
+    question = "What is the weather in Paris?"
+    await _settled(beta.threads.messages.create(thread_id, role="user", content=question))
+    out.write(f"user     > {question}\n")
+    try:
+        run: Run = await _settled(client.runs.run_tools(
+            thread_id=thread_id, assistant_id=assistant_id, functions=functions,
+            on_event=printer.on_event,
+        ))  # fmt: skip
+    finally:
+        if args.thread_id is None:
+            await _settled(beta.threads.delete(thread_id))
+        if args.assistant_id is None:
+            await _settled(beta.assistants.delete(assistant_id))
+    out.write(f"\n{printer.events} events, {printer.deltas} text deltas; deleted what it created\n")
+    return run
+
+
 def _run_conversation(args: argparse.Namespace, base_url: str, api_key: str, out: Any) -> int:
     name, is_async = _split_transport(args.transport)
-    printer = _Printer(out)
-    params: dict[str, Any] = {"assistant_id": args.assistant_id, "tools": [WEATHER_TOOL]}
-    functions = {"get_weather": _traced_tool(out)}
     started = time.perf_counter()
-    out.write(f"runs: {args.transport} transport, {base_url}, thread {args.thread_id}\n")
+    out.write(f"runs: {args.transport} transport, {base_url}\n")
     if not is_async:
         from ._sync.client import Client
 
         with Client(api_key=api_key, base_url=base_url, transport=name) as client:
-            run = client.runs.run_tools(
-                thread_id=args.thread_id, functions=functions, on_event=printer.on_event,
-                **params,
-            )  # fmt: skip
+            run = asyncio.run(_conversation(client, args, out))
     else:
         from ._async.client import AsyncClient
 
         async def go() -> Run:
             async with AsyncClient(api_key=api_key, base_url=base_url, transport=name) as client:
-                return await client.runs.run_tools(
-                    thread_id=args.thread_id, functions=functions, on_event=printer.on_event,
-                    **params,
-                )  # fmt: skip
+                return await _conversation(client, args, out)
 
         if name == "trio":
             import trio
@@ -121,10 +155,7 @@ def _run_conversation(args: argparse.Namespace, base_url: str, api_key: str, out
     elapsed = time.perf_counter() - started
     usage = run.usage
     tokens = "n/a" if usage is None else f"{usage.total_tokens} ({usage.prompt_tokens} prompt)"
-    out.write(
-        f"\nrun {run.id}: {run.status} | {printer.events} events, {printer.deltas} text "
-        f"deltas | tokens {tokens} | {elapsed:.2f}s\n"
-    )
+    out.write(f"run {run.id}: {run.status} | tokens {tokens} | {elapsed:.2f}s\n")
     return 0 if run.status == "completed" else 1
 
 
@@ -181,8 +212,9 @@ def _parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(command, help=helptext, description=helptext)
         p.add_argument("--transport", choices=TRANSPORT_CHOICES, default="httpx")
-        p.add_argument("--assistant-id", default="asst_weather")
-        p.add_argument("--thread-id", default="thread_demo")
+        p.add_argument("--assistant-id", help="an existing assistant (default: create one)")
+        p.add_argument("--thread-id", help="an existing thread (default: create one)")
+        p.add_argument("--model", default="gpt-4o", help="of the created assistant")
         if command == "stream":
             p.add_argument("--base-url", help="default: OPENAI_BASE_URL or api.openai.com")
             p.add_argument("--api-key", help="default: OPENAI_API_KEY")

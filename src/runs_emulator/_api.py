@@ -1,4 +1,5 @@
-"""The REST resources: routing and handlers for threads, runs, steps and messages.
+"""The REST resources: routing, and the handlers for runs and steps (assistants, threads
+and messages are in ``_resources``).
 
 Handlers are synchronous on purpose: between the idempotency lookup and storing its
 result nothing else can run, so a repeated key can never create a second run.
@@ -18,14 +19,17 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import _validate as v
-from ._assistants import assistant_for
+from ._assistants import ASSISTANTS, Assistant, assistant_for, created
 from ._channel import Segment
+from ._channel import run_id_of as _run_id_of
 from ._driver import Driver, Interrupted
 from ._errors import ApiError, invalid_url, not_found
 from ._ids import new_id
-from ._model import RUN_LIFETIME_S, Message, Run, now
+from ._model import RUN_LIFETIME_S, Run, now
 from ._paging import paginate
+from ._resources import Resources
 from ._responses import JsonResponse, Request, Response, StreamResponse
+from ._sse import encode
 from ._stats import Stats
 from ._store import Replay, Store
 
@@ -33,8 +37,6 @@ _SEG = r"([^/]+)"
 ROUTES: list[tuple[str, re.Pattern[str], str, str]] = [
     (m, re.compile("^/v1" + p + "$"), name, operation)
     for m, p, name, operation in [
-        ("POST", "/threads", "create_thread", "createThread"),
-        ("GET", f"/threads/{_SEG}/messages", "list_messages", "listMessages"),
         ("GET", f"/threads/{_SEG}/runs", "list_runs", "listRuns"),
         ("POST", f"/threads/{_SEG}/runs", "create_run", "createRun"),
         ("GET", f"/threads/{_SEG}/runs/{_SEG}", "get_run", "getRun"),
@@ -48,8 +50,27 @@ ROUTES: list[tuple[str, re.Pattern[str], str, str]] = [
         ),
         ("GET", f"/threads/{_SEG}/runs/{_SEG}/steps", "list_steps", "listRunSteps"),
         ("GET", f"/threads/{_SEG}/runs/{_SEG}/steps/{_SEG}", "get_step", "getRunStep"),
+        # The rest after the runs routes, which most requests are for (tried in order).
+        ("GET", "/assistants", "list_assistants", "listAssistants"),
+        ("POST", "/assistants", "create_assistant", "createAssistant"),
+        ("GET", f"/assistants/{_SEG}", "get_assistant", "getAssistant"),
+        ("POST", f"/assistants/{_SEG}", "modify_assistant", "modifyAssistant"),
+        ("DELETE", f"/assistants/{_SEG}", "delete_assistant", "deleteAssistant"),
+        ("POST", "/threads", "create_thread", "createThread"),
+        # Before ``/threads/{thread_id}``, which "runs" would match too (as on the API).
+        ("POST", "/threads/runs", "create_thread_and_run", "createThreadAndRun"),
+        ("GET", f"/threads/{_SEG}", "get_thread", "getThread"),
+        ("POST", f"/threads/{_SEG}", "modify_thread", "modifyThread"),
+        ("DELETE", f"/threads/{_SEG}", "delete_thread", "deleteThread"),
+        ("GET", f"/threads/{_SEG}/messages", "list_messages", "listMessages"),
+        ("POST", f"/threads/{_SEG}/messages", "create_message", "createMessage"),
+        ("GET", f"/threads/{_SEG}/messages/{_SEG}", "get_message", "getMessage"),
+        ("POST", f"/threads/{_SEG}/messages/{_SEG}", "modify_message", "modifyMessage"),
+        ("DELETE", f"/threads/{_SEG}/messages/{_SEG}", "delete_message", "deleteMessage"),
     ]
 ]
+# Routes whose first id is a thread's: a deleted thread is 404 for all of them.
+_UNDER_THREAD = re.compile(r"^/v1/threads/(?!runs$)[^/]+")
 log = logging.getLogger("runs_emulator")
 CANCELLABLE = frozenset({"queued", "in_progress", "requires_action"})
 MAX_STEP_MS = 60_000.0
@@ -64,7 +85,7 @@ class Call:
     body: dict[str, Any]
 
 
-class Api:
+class Api(Resources):
     def __init__(
         self,
         store: Store,
@@ -83,15 +104,21 @@ class Api:
         self.run_lifetime_s = run_lifetime_s
         self.drivers: dict[str, Driver] = {}
         self.active: dict[str, Run] = {}  # not terminal yet: watched for expires_at
+        # Streams restored runs were writing, by run: only while those runs are unfinished.
         self._restored_segments: dict[str, Segment] = {}
+        store.on_evict = self._forget
 
     def handle(self, req: Request) -> Response:
         handler, operation, args = self._route(req)
+        if args and self.store.thread_deleted(args[0]) and _UNDER_THREAD.match(req.path):
+            # Before any replay too: a key repeated after the delete does not revive it.
+            raise not_found("thread", args[0])
         key = req.header("idempotency-key") if req.method == "POST" else None
 
         def call() -> Response:
             query = v.query_for(operation, list(req.query_pairs))
-            body = v.body_for(operation, req.body) if req.method == "POST" else {}
+            # A DELETE has no body in the contract: one with fields is refused like a POST's.
+            body = v.body_for(operation, req.body) if req.method != "GET" else {}
             return handler(Call(req, query, body), *args)
 
         if key is None:
@@ -110,7 +137,7 @@ class Api:
 
     def _idempotent(self, req: Request, key: str, make: Callable[[], Response]) -> Response:
         slot = (req.method, req.path, key)
-        seen = self.store.replays.get(slot)
+        seen = self.store.replay(slot)
         replayed = [("idempotent-replayed", "true")]
         if seen is not None:
             if seen.segment is not None:
@@ -126,63 +153,74 @@ class Api:
             self.store.remember(slot, Replay(response.status, response.body, response.headers))
         return response
 
-    # -- threads and messages ---------------------------------------------------------------
-
-    def create_thread(self, call: Call) -> Response:
-        body = call.body
-        thread = self.store.new_thread(body.get("metadata") or {})
-        for item in body.get("messages") or []:
-            self._user_message(thread["id"], item)
-        return JsonResponse(200, thread)
-
-    def _user_message(self, thread_id: str, item: dict[str, Any]) -> None:
-        msg = Message(new_id("msg"), thread_id, item["role"], now())
-        msg.status, msg.completed_at, msg.has_content = "completed", msg.created_at, True
-        msg.text = v.message_text(item["content"])
-        msg.metadata = item.get("metadata") or {}
-        self.store.add_message(msg)
-
-    def list_messages(self, call: Call, thread_id: str) -> Response:
-        items = self.store.messages.get(thread_id, [])
-        run_id = call.query.get("run_id")
-        if run_id is not None:
-            items = [m for m in items if m.run_id == run_id]
-        return JsonResponse(200, paginate(items, call.query, lambda m: m.id, Message.to_dict))
-
     # -- runs -------------------------------------------------------------------------------
 
     def _run_response(self, run: Run) -> JsonResponse:
         return JsonResponse(200, run.to_dict(), [("openai-poll-after-ms", str(self.poll_after_ms))])
 
     def create_run(self, call: Call, thread_id: str) -> Response:
+        self.store.ensure_thread(thread_id)
+        return self._create_run(thread_id, call.body)
+
+    def create_thread_and_run(self, call: Call) -> Response:
+        """``POST /threads/runs``: a thread from ``thread``, and a run on it; streamed, the
+        ``thread.created`` event comes first, as the API sends it."""
         body = call.body
+        spec = dict(body.get("thread") or {})
+        if not spec.get("tool_resources") and body.get("tool_resources"):
+            spec["tool_resources"] = body["tool_resources"]
+        thread = self.new_thread(spec)
+        return self._create_run(thread["id"], body, thread=thread)
+
+    def _script_for(self, assistant_id: str) -> tuple[Assistant, dict[str, Any] | None]:
+        """The script a run follows, and the created assistant it came from (if any)."""
+        if assistant_id in ASSISTANTS:  # scripted: no need to look further (or in a database)
+            return ASSISTANTS[assistant_id], None
+        own = self.store.get_assistant(assistant_id)
+        if own is not None:
+            return created(own.get("instructions"), own.get("tools") or []), own
+        return assistant_for(assistant_id), None
+
+    def _create_run(
+        self, thread_id: str, body: dict[str, Any], thread: dict[str, Any] | None = None
+    ) -> Response:
         assistant_id: str = body["assistant_id"]
-        assistant = assistant_for(assistant_id)
+        assistant, own = self._script_for(assistant_id)
         stream = body.get("stream") is True
         instructions = body.get("instructions") or assistant.instructions
         extra = body.get("additional_instructions")
         if extra:
             instructions = f"{instructions}\n{extra}"
         tools = body.get("tools")
-        for item in body.get("additional_messages") or []:
-            self._user_message(thread_id, item)
-        created = now()
+        options = body
+        if own is not None:  # the assistant's sampling settings, unless the run sets its own
+            options = dict(body)
+            for name in ("temperature", "top_p", "response_format"):
+                if options.get(name) is None:
+                    options[name] = own.get(name)
+        created_at = now()
         run = Run(
             id=new_id("run"),
             seq=self.store.next_seq(),
             thread_id=thread_id,
             assistant_id=assistant_id,
-            created_at=created,
-            model=body.get("model") or "gpt-4o",
+            created_at=created_at,
+            model=body.get("model") or (own["model"] if own is not None else "gpt-4o"),
             instructions=instructions,
-            tools=list(assistant.tools) if tools is None else tools,
+            tools=[dict(t) for t in assistant.tools] if tools is None else tools,
             metadata=body.get("metadata") or {},
-            options=v.run_options(body),
-            expires_at=created + max(1, math.ceil(self.run_lifetime_s)),
+            options=v.run_options(options),
+            expires_at=created_at + max(1, math.ceil(self.run_lifetime_s)),
         )
         self.store.add_run(run)
+        # The messages it adds are freed with it: a thread reused for every run of a long
+        # session must not keep one message per run forever.
+        for item in body.get("additional_messages") or []:
+            self.user_message(thread_id, item, owner=run.id)
         self.stats.runs_created += 1
         segment = Segment() if stream else None
+        if segment is not None and thread is not None:
+            segment.append(encode("thread.created", thread))
         driver = Driver(self.store, run, segment, self._delay_s(run, self.step_ms))
         driver.stream_delay_s = self._delay_s(run, 0.0)
         driver.announce_created()
@@ -242,14 +280,11 @@ class Api:
                 driver.interrupt()
             else:  # restored from the database, not running: end it here
                 del self.active[run_id]
-                restored = Driver.restored(self.store, run, self._open_segment(run), 0.0)
+                segment = self._restored_segments.pop(run_id, None)  # its last use
+                restored = Driver.restored(self.store, run, segment, 0.0)
                 restored.expired()
                 if restored.segment is not None:
                     restored.segment.close()
-
-    def _open_segment(self, run: Run) -> Segment | None:
-        """The replayable stream a restored run was still writing to, if there is one."""
-        return self._restored_segments.get(run.id)
 
     def restore(self) -> None:
         """Pick up the runs a database held that had not finished when the process died.
@@ -274,7 +309,7 @@ class Api:
                 continue
             self.active[run.id] = run
             segment = self._restored_segments.get(run.id)
-            assistant = assistant_for(run.assistant_id)
+            assistant, _ = self._script_for(run.assistant_id)
             if run.status == "cancelling":
                 del self.active[run.id]
                 driver = Driver.restored(self.store, run, segment, 0.0)
@@ -300,9 +335,29 @@ class Api:
             attached = owner is not None and self._restored_segments.get(owner) is segment
             if not attached or owner not in self.active:
                 segment.close()
+        # Only runs left mid-script (no driver) still need theirs, to expire with.
+        self._restored_segments = {
+            run_id: segment
+            for run_id, segment in self._restored_segments.items()
+            if run_id in self.active and run_id not in self.drivers
+        }
+
+    def stop_runs_of(self, thread_id: str) -> None:
+        """A thread is being deleted: its unfinished runs stop where they are (their
+        drivers end them as cancelled, on objects no longer stored or written)."""
+        for run in self.store.thread_runs.get(thread_id, {}).values():
+            self.active.pop(run.id, None)
+            driver = self.drivers.get(run.id)
+            if driver is not None and not run.terminal:
+                run.cancel_requested = True
+                driver.interrupt()
+
+    def _forget(self, run_id: str) -> None:
+        """The store dropped a finished run: let go of anything still naming it."""
+        self._restored_segments.pop(run_id, None)
 
     def list_runs(self, call: Call, thread_id: str) -> Response:
-        items = self.store.thread_runs.get(thread_id, [])
+        items = list(self.store.thread_runs.get(thread_id, {}).values())
         return JsonResponse(200, paginate(items, call.query, lambda r: r.id, Run.to_dict))
 
     def get_run(self, call: Call, thread_id: str, run_id: str) -> Response:
@@ -365,15 +420,3 @@ class Api:
             if step.id == step_id:
                 return JsonResponse(200, step.to_dict())
         raise not_found("run step", step_id)
-
-
-def _run_id_of(segment: Segment) -> str | None:
-    """The run a stream belongs to, from its first event: the run itself (a create), or a
-    step of it (a submit_tool_outputs stream starts with the tool step's completion)."""
-    if not segment.chunks:
-        return None
-    data, _ = segment.chunks[0]
-    key = b'"run_id":"' if b'"run_id":"' in data else b'"id":"'
-    _, _, rest = data.partition(key)
-    run_id, found, _ = rest.partition(b'"')
-    return run_id.decode() if found else None

@@ -11,6 +11,7 @@ continues at full speed.
 from __future__ import annotations
 
 import asyncio
+import json
 
 from ._ids import new_id
 from ._sse import DONE
@@ -88,3 +89,28 @@ class Segment:
         if self._room is not None and not self._room.done():
             self._room.set_result(None)
         self._room = None
+
+
+def run_id_of(segment: Segment) -> str | None:
+    """The run a stream belongs to, from its first event: the run itself (a create), or a
+    step of it (a submit_tool_outputs stream starts with the tool step's completion). A
+    create-and-run stream starts with its thread: the run is the event after it.
+
+    The event is parsed, not searched: a run's metadata or tools may hold any text.
+    """
+    if not segment.chunks:
+        return None
+    data, _ = segment.chunks[0]
+    if data.startswith(b"event: thread.created\n"):  # create-and-run: its run comes next
+        if len(segment.chunks) < 2:
+            return None
+        data, _ = segment.chunks[1]
+    _, _, payload = data.partition(b"\ndata: ")
+    try:
+        event = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(event, dict):
+        return None
+    run_id = event.get("id") if event.get("object") == "thread.run" else event.get("run_id")
+    return run_id if isinstance(run_id, str) else None

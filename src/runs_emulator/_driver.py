@@ -8,6 +8,7 @@ streaming clients observe the same run. Cancellation is noticed between events.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from ._channel import Segment
@@ -44,7 +45,7 @@ class Driver:
         driver.open_msg = next(
             (
                 m
-                for m in reversed(store.messages.get(run.thread_id, []))
+                for m in reversed(store.messages_of(run.id))
                 if m.run_id == run.id and m.status == "in_progress"
             ),
             None,
@@ -53,13 +54,17 @@ class Driver:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def emit(self, event: str, data: dict[str, Any]) -> None:
+    def emit(self, event: str, data: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
+        """Record a change and stream its event; ``data`` may be a renderer, called only
+        if someone streams it (a polled run's events are never rendered)."""
         self.store.touch_run(self.run)
         if self.segment is not None:
-            self.segment.append(encode(event, data))
+            self.segment.append(encode(event, data() if callable(data) else data))
 
     def emit_run(self, event: str) -> None:
-        self.emit(event, self.run.to_dict())
+        self.emit(event, self.run.to_dict)
+        if self.run.terminal:
+            self.store.run_ended(self.run)  # from now on the retention policy may drop it
 
     async def tick(self) -> None:
         """Between two events: let others run, keep pace with the reader, notice a cancel."""
@@ -94,8 +99,8 @@ class Driver:
         step = Step(new_id("step"), self.run, kind, details, now())
         self.run.steps.append(step)
         self.open_step = step
-        self.emit("thread.run.step.created", step.to_dict())
-        self.emit("thread.run.step.in_progress", step.to_dict())
+        self.emit("thread.run.step.created", step.to_dict)
+        self.emit("thread.run.step.in_progress", step.to_dict)
         return step
 
     def _finish_step(self, step: Step, completion_tokens: int) -> None:
@@ -103,7 +108,7 @@ class Driver:
         step.completed_at = now()
         step.usage = usage_dict(20 * len(self.run.steps), completion_tokens)
         self.open_step = None
-        self.emit("thread.run.step.completed", step.to_dict())
+        self.emit("thread.run.step.completed", step.to_dict)
 
     async def complete(self) -> None:
         await self.pause()
@@ -144,13 +149,13 @@ class Driver:
         if msg is not None:
             msg.status, msg.incomplete_at, msg.incomplete_reason = "incomplete", stamp, reason
             self.store.touch_message(msg)
-            self.emit("thread.message.incomplete", msg.to_dict())
+            self.emit("thread.message.incomplete", msg.to_dict)
             self.open_msg = None
         if step is not None:
             step.status, step.last_error = status, error
             setattr(step, f"{status}_at", stamp)
             step.usage = usage_dict(20 * len(self.run.steps), 0)
-            self.emit(f"thread.run.step.{status}", step.to_dict())
+            self.emit(f"thread.run.step.{status}", step.to_dict)
             self.open_step = None
 
     # -- messages ---------------------------------------------------------------------------
@@ -172,10 +177,10 @@ class Driver:
                 "message_creation": {"message_id": msg.id},
             },
         )
-        self.store.add_message(msg)
+        self.store.add_message(msg, owner=self.run.id)
         self.open_msg = msg
-        self.emit("thread.message.created", msg.to_dict())
-        self.emit("thread.message.in_progress", msg.to_dict())
+        self.emit("thread.message.created", msg.to_dict)
+        self.emit("thread.message.in_progress", msg.to_dict)
         return msg
 
     async def text_delta(self, value: str, annotation: dict[str, Any] | None = None) -> None:
@@ -186,14 +191,20 @@ class Driver:
         start = msg.length
         msg.add_text(value)
         self.store.touch_message(msg)
-        delta = text_delta(msg.id, value, first=first)
+        ann = None
         if annotation is not None:
             ann = dict(annotation, start_index=start, end_index=msg.length)
             msg.annotations.append(ann)
-            wire = dict(ann, index=len(msg.annotations) - 1)
-            delta["delta"]["content"][0]["text"]["annotations"] = [wire]
-            wire["file_citation"] = dict(ann["file_citation"], quote="a quoted passage")
-        self.emit("thread.message.delta", delta)
+
+        def render() -> dict[str, Any]:  # only if streamed, like every event
+            delta = text_delta(msg.id, value, first=first)
+            if ann is not None:
+                wire = dict(ann, index=len(msg.annotations) - 1)
+                delta["delta"]["content"][0]["text"]["annotations"] = [wire]
+                wire["file_citation"] = dict(ann["file_citation"], quote="a quoted passage")
+            return delta
+
+        self.emit("thread.message.delta", render)
         await self.tick()
 
     async def bulk_text(self, count: int) -> None:
@@ -226,7 +237,7 @@ class Driver:
         msg.status, msg.completed_at = "completed", now()
         self.open_msg = None
         self.store.touch_message(msg)
-        self.emit("thread.message.completed", msg.to_dict())
+        self.emit("thread.message.completed", msg.to_dict)
         self._finish_step(step, completion_tokens)
 
     # -- tools ------------------------------------------------------------------------------

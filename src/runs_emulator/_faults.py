@@ -7,6 +7,7 @@ with 400 so a typo in a test cannot silently disable the fault it meant to injec
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ._errors import ApiError
@@ -115,16 +116,27 @@ def parse_fault(header: str) -> Fault:
     return fault
 
 
-class FaultCounter:
-    """Counts requests per fault key so `times=N` lets the (N+1)-th attempt through."""
+MAX_FAULT_KEYS = 10_000
 
-    def __init__(self) -> None:
-        self.seen: dict[str, int] = {}
+
+class FaultCounter:
+    """Counts requests per fault key so `times=N` lets the (N+1)-th attempt through.
+
+    At most ``MAX_FAULT_KEYS`` keys are counted (the least recently used is forgotten,
+    and would start again at zero): a long-lived server whose clients use a fresh key
+    per test must not keep one counter per test forever.
+    """
+
+    def __init__(self, max_keys: int = MAX_FAULT_KEYS) -> None:
+        self.seen: OrderedDict[str, int] = OrderedDict()
+        self.max_keys = max_keys
 
     def applies(self, fault: Fault) -> bool:
         if fault.times is None:
             return True
         key = fault.key if fault.key is not None else fault.raw
-        count = self.seen.get(key, 0) + 1
+        count = self.seen.pop(key, 0) + 1
         self.seen[key] = count
+        if len(self.seen) > self.max_keys:
+            self.seen.popitem(last=False)
         return count <= fault.times

@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from hmac import compare_digest
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlsplit
@@ -26,10 +26,11 @@ from urllib.parse import parse_qsl, urlsplit
 import h11
 
 from ._api import Api
+from ._auth import API_PREFIX, AZURE_PREFIX, AuthScheme, azure_not_found
 from ._body import BodyWriter, ClientGone, Dropped
 from ._channel import Segment
 from ._durable import StorageError
-from ._errors import ApiError, injected, missing_key, redact_key, wrong_key
+from ._errors import ApiError, injected, redact_key
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Fault, FaultCounter, parse_fault
 from ._ids import new_request_id
@@ -88,8 +89,10 @@ def key_digest(key: str) -> bytes:
     return hashlib.sha256(key.encode("utf-8")).digest()
 
 
-def _mask_header(name: str, value: str) -> str:
-    if name not in SECRET_HEADERS:
+def _mask_header(name: str, value: str, also: str | None = None) -> str:
+    """A header's value as the request log shows it; ``also``: one more header to mask
+    (a gateway's key header, named by ``auth_header``)."""
+    if name not in SECRET_HEADERS and name != also:
         return value
     scheme, space, credential = value.partition(" ")
     if space and scheme.lower() in ("bearer", "basic", "token"):
@@ -104,6 +107,7 @@ class Context:
     faults: FaultCounter
     key_digest: bytes | None
     limits: Limits
+    auth: AuthScheme = field(default_factory=AuthScheme)
 
     def flush(self) -> None:
         """Persist every change before answering (a no-op without a database)."""
@@ -242,7 +246,8 @@ class HttpConnection:
     async def _respond(self, req: Request) -> None:
         request_id = new_request_id()
         started = time.monotonic()
-        headers = tuple((name, _mask_header(name, value)) for name, value in req.headers)
+        masked = self.ctx.auth.secret_header
+        headers = tuple((name, _mask_header(name, value, masked)) for name, value in req.headers)
         self.ctx.stats.record(
             RequestRecord(req.method, req.target, headers, request_id, self.ident, time.time())
         )
@@ -259,6 +264,8 @@ class HttpConnection:
             if req.bad_target:
                 raise ApiError(400, "Invalid request target: expected a path beginning with /.")
             self._authenticate(req)
+            if self.ctx.auth.azure:
+                req = self._azure(req)
             raw_fault = req.header(FAULT_HEADER)
             if raw_fault is not None:
                 parsed = parse_fault(raw_fault)
@@ -288,17 +295,23 @@ class HttpConnection:
             await self._json(response, base, fault)
 
     def _authenticate(self, req: Request) -> None:
-        auth = req.header("authorization") or ""
-        scheme, _, key = auth.partition(" ")
-        key = key.strip()
-        if scheme.lower() != "bearer" or not key:
-            raise missing_key()
+        self.ctx.auth.check(req.header, self._key_matches)
+
+    def _key_matches(self, key: str) -> bool:
         expected = self.ctx.key_digest
-        if expected is not None:
-            # Header bytes arrive as latin-1 text: encoding it back gives the bytes sent.
-            given = hashlib.sha256(key.encode("latin-1", "replace")).digest()
-            if not compare_digest(given, expected):
-                raise wrong_key(key)
+        if expected is None:
+            return True
+        # Header bytes arrive as latin-1 text: encoding it back gives the bytes sent.
+        given = hashlib.sha256(key.encode("latin-1", "replace")).digest()
+        return compare_digest(given, expected)
+
+    def _azure(self, req: Request) -> Request:
+        """An Azure OpenAI request (``/openai/...?api-version=...``) as the API routes it
+        (``/v1/...``); anything else is Azure's 404 (the request log keeps what was sent)."""
+        path = req.path
+        if not path.startswith(AZURE_PREFIX + "/") or not req.query.get("api-version", "").strip():
+            raise azure_not_found()
+        return replace(req, path=API_PREFIX + path[len(AZURE_PREFIX) :])
 
     def _persisted(self) -> bool:
         try:

@@ -46,6 +46,21 @@ class Message:
     # joins them once (a million-delta message must not be re-joined per delta).
     parts: list[str] = field(default_factory=list)
     length: int = 0
+    # The run it is freed with: the run that wrote it, or whose create request added it
+    # (``additional_messages``). None: the thread's own (``POST /threads``). Not on the wire.
+    owner: str | None = None
+    # A message a client created: its content parts exactly as returned (text, image_file,
+    # image_url), kept whole so every shape round-trips. None: a reply a run writes, whose
+    # text (``parts``) and annotations grow delta by delta.
+    content: list[dict[str, Any]] | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def plain_text(self) -> str:
+        """Its text, whichever way it is held (a client's text parts joined)."""
+        if self.content is None:
+            return self.text
+        return "".join(p["text"]["value"] for p in self.content if p.get("type") == "text")
 
     @property
     def text(self) -> str:
@@ -64,7 +79,9 @@ class Message:
 
     def to_dict(self) -> dict[str, Any]:
         content: list[dict[str, Any]] = []
-        if self.has_content:
+        if self.content is not None:
+            content = self.content
+        elif self.has_content:
             content.append(
                 {"type": "text", "text": {"value": self.text, "annotations": self.annotations}}
             )
@@ -83,7 +100,7 @@ class Message:
             "content": content,
             "assistant_id": self.assistant_id,
             "run_id": self.run_id,
-            "attachments": [],
+            "attachments": self.attachments,
             "metadata": self.metadata,
         }
 
@@ -152,6 +169,15 @@ class Run:
     @property
     def terminal(self) -> bool:
         return self.status in TERMINAL_RUN
+
+    @property
+    def ended_at(self) -> int:
+        """When it reached its terminal state, as near as its timestamps tell (a run
+        read back from a database has no record of the moment itself)."""
+        ends = [self.created_at, self.completed_at, self.failed_at, self.cancelled_at]
+        if self.status == "expired":
+            ends.append(self.expires_at)
+        return min(max(t for t in ends if t is not None), now())
 
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {

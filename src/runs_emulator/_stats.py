@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +55,24 @@ class Stats:
     streams_completed: int = 0
     streams_aborted: int = 0
     faults_injected: int = 0
+    # Dropped from memory by the retention policy (see ``_retention``), since the start.
+    runs_evicted: int = 0
+    threads_evicted: int = 0
+    messages_evicted: int = 0
+    replays_evicted: int = 0
+    assistants_evicted: int = 0
+    # The rest of the Assistants API, since the start: created by a client (messages:
+    # the ones clients sent, not replies), and deleted by a client.
+    assistants_created: int = 0
+    assistants_deleted: int = 0
+    threads_created: int = 0
+    threads_deleted: int = 0
+    messages_created: int = 0
+    messages_deleted: int = 0
     log: deque[RequestRecord] = field(default_factory=deque)
+    # What the store holds right now, read when asked (counting it here would mean every
+    # store change updating two places). Set by the server.
+    storage: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
 
     def record(self, record: RequestRecord) -> None:
         self.requests += 1
@@ -69,6 +87,12 @@ class Stats:
             if (method is None or r.method == method) and path_contains in r.path
         ]
 
+    def stored(self) -> dict[str, Any]:
+        """What is in memory now: ``runs_stored``, ``runs_in_progress``, ``threads_stored``,
+        ``messages_stored``, ``replays_stored``, ``streams_stored``, ``assistants_stored``,
+        ``deleted_threads_remembered``, and the policy (``max_runs``, ``retain_s``)."""
+        return self.storage() if self.storage is not None else {}
+
     def snapshot(self) -> dict[str, Any]:
         return {
             "connections_accepted": self.connections_accepted,
@@ -81,6 +105,18 @@ class Stats:
             "streams_completed": self.streams_completed,
             "streams_aborted": self.streams_aborted,
             "faults_injected": self.faults_injected,
+            "runs_evicted": self.runs_evicted,
+            "threads_evicted": self.threads_evicted,
+            "messages_evicted": self.messages_evicted,
+            "replays_evicted": self.replays_evicted,
+            "assistants_evicted": self.assistants_evicted,
+            "assistants_created": self.assistants_created,
+            "assistants_deleted": self.assistants_deleted,
+            "threads_created": self.threads_created,
+            "threads_deleted": self.threads_deleted,
+            "messages_created": self.messages_created,
+            "messages_deleted": self.messages_deleted,
+            **self.stored(),
             "recent_requests": [r.to_dict() for r in list(self.log)],
             "time": time.time(),
         }

@@ -210,8 +210,10 @@ class Validator:
         if "allOf" in schema:
             for member in schema["allOf"]:
                 self.check(member, value, path)
-        if "anyOf" in schema or "oneOf" in schema:
-            self._union(schema.get("anyOf") or schema["oneOf"], value, path)
+        if "anyOf" in schema:
+            self._union(schema["anyOf"], value, path)
+        if "oneOf" in schema:
+            self._union(schema["oneOf"], value, path, exclusive=True)
         kind = schema.get("type")
         if kind is not None and not _matches_kind(kind, value):
             raise _type_error(path, [kind], value)
@@ -223,6 +225,14 @@ class Validator:
                 raise _range_error(path, value, schema["minimum"], above=False, integer=integer)
             if "maximum" in schema and value > schema["maximum"]:
                 raise _range_error(path, value, schema["maximum"], above=True, integer=integer)
+        if isinstance(value, str) and "maxLength" in schema and len(value) > schema["maxLength"]:
+            raise ApiError(
+                400,
+                f"Invalid '{path}': string too long. Expected a string with maximum length "
+                f"{schema['maxLength']}, but got a string with length {len(value)} instead.",
+                param=path,
+                code="string_above_max_length",
+            )
         if isinstance(value, list):
             self._array(schema, value, path)
         elif isinstance(value, dict):
@@ -280,7 +290,15 @@ class Validator:
                 leaves.append(branch)
         return leaves
 
-    def _union(self, branches: list[dict[str, Any]], value: Any, path: str) -> None:
+    def _union(
+        self, branches: list[dict[str, Any]], value: Any, path: str, *, exclusive: bool = False
+    ) -> None:
+        """``value`` must fit one of ``branches``; with ``exclusive`` (``oneOf``) exactly one.
+
+        Exclusivity matters for alternatives told apart only by which properties they
+        require (``file_search`` tool resources: ``vector_store_ids`` or
+        ``vector_stores``, never both); typed or tagged alternatives never overlap.
+        """
         leaves = self._leaves(branches)
         fitting = [b for b in leaves if _matches_kind(self.resolve(b).get("type"), value)]
         if not fitting:
@@ -289,14 +307,30 @@ class Validator:
         if len(fitting) > 1 and isinstance(value, dict):
             fitting = self._by_discriminator(fitting, value, path)
         first_error: ApiError | None = None
-        for branch in fitting:
+        for index, branch in enumerate(fitting):
             try:
                 self.check(branch, value, path)
-                return
             except ApiError as err:
                 first_error = first_error or err
+                continue
+            if exclusive and any(self._fits(other, value) for other in fitting[index + 1 :]):
+                raise ApiError(
+                    400,
+                    f"Invalid '{path}': the value matches more than one of the accepted "
+                    "shapes; exactly one is allowed.",
+                    param=path,
+                    code="invalid_value",
+                )
+            return
         assert first_error is not None
         raise first_error
+
+    def _fits(self, schema: dict[str, Any], value: Any) -> bool:
+        try:
+            self.check(schema, value, "")
+        except ApiError:
+            return False
+        return True
 
     def _by_discriminator(
         self, branches: list[dict[str, Any]], value: dict[str, Any], path: str
@@ -423,14 +457,50 @@ def run_options(body: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def message_text(content: Any) -> str:
-    """The text of a user message given as a string or as a list of content parts."""
+def message_content(content: Any) -> list[dict[str, Any]]:
+    """A user message's content as the API returns it: a string becomes one text part,
+    a request text part (``{"type": "text", "text": "..."}``) becomes a text part with
+    ``value`` and no annotations, and image parts come back as they were sent.
+
+    Only the contract's fields are kept (the body was checked against it already), so
+    what a client reads back is exactly what it sent, in the response's shape.
+    """
     if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            part.get("text", "")
-            for part in content
-            if isinstance(part, dict) and part.get("type") == "text"
-        )
-    return ""
+        return [_text_part(content)]
+    parts: list[dict[str, Any]] = []
+    for part in content:
+        kind = part["type"]
+        if kind == "text":
+            parts.append(_text_part(part["text"]))
+        elif kind == "image_file":
+            image = part["image_file"]
+            parts.append({"type": kind, kind: _pick(image, ("file_id", "detail"))})
+        else:  # image_url: the only other part the contract allows
+            image = part["image_url"]
+            parts.append({"type": kind, kind: _pick(image, ("url", "detail"))})
+    return parts
+
+
+def message_attachments(value: Any) -> list[dict[str, Any]]:
+    """A message's ``attachments`` as stored and returned (null or absent: none)."""
+    if not isinstance(value, list):
+        return []
+    kept: list[dict[str, Any]] = []
+    for item in value:
+        # The contract requires neither field of an item (its ``required`` sits on the
+        # array), so keep what was given, each tool reduced to its type.
+        entry: dict[str, Any] = {}
+        if "file_id" in item:
+            entry["file_id"] = item["file_id"]
+        if "tools" in item:
+            entry["tools"] = [{"type": tool["type"]} for tool in item["tools"]]
+        kept.append(entry)
+    return kept
+
+
+def _text_part(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": {"value": text, "annotations": []}}
+
+
+def _pick(source: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: source[name] for name in names if name in source}

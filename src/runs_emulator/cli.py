@@ -12,6 +12,7 @@ from collections.abc import Callable
 from ._durable import StorageError
 from ._http import Limits
 from ._model import RUN_LIFETIME_S
+from ._retention import DEFAULT_MAX_RUNS
 from .server import (
     DEFAULT_POLL_AFTER_MS,
     DEFAULT_STEP_MS,
@@ -97,12 +98,49 @@ def _parser() -> argparse.ArgumentParser:
         default=RUN_LIFETIME_S,
         help="a run expires this long after its creation (default: %(default)s)",
     )
+    parser.add_argument(
+        "--max-runs",
+        type=_at_least(0, int),
+        default=DEFAULT_MAX_RUNS,
+        metavar="N",
+        help="finished runs kept in memory at most, oldest finished out first; runs in "
+        "progress are always kept (0: no cap; default: %(default)s)",
+    )
+    parser.add_argument(
+        "--retain-s",
+        type=_at_least(0.001),
+        default=None,
+        metavar="SECONDS",
+        help="also drop finished runs this long after they finished (default: only the cap)",
+    )
+    parser.add_argument(
+        "--azure",
+        action="store_true",
+        help="serve as Azure OpenAI does: under /openai, api-version required, the key as "
+        "'api-key: <key>' or 'Authorization: Bearer <token>'",
+    )
+    parser.add_argument(
+        "--auth-header",
+        default=None,
+        metavar="NAME",
+        help="expect the key in this header (e.g. X-Api-Key), as a gateway would, instead "
+        "of 'Authorization: Bearer <key>'",
+    )
+    parser.add_argument(
+        "--auth-scheme",
+        default=None,
+        metavar="WORD",
+        help="with --auth-header: the word before the key in that header (default: none)",
+    )
     return parser
 
 
 async def _serve(server: EmulatorServer) -> None:
     await server.start()
-    print(f"runs emulator listening on {server.base_url}", flush=True)
+    where = f"runs emulator listening on {server.base_url}"
+    if server.azure:
+        where += f" (Azure OpenAI mode: azure_endpoint={server.endpoint})"
+    print(where, flush=True)
     try:
         await server.serve_forever()
     finally:
@@ -127,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
             max_connections=args.max_connections,
             db_path=args.db,
             run_lifetime_s=args.run_lifetime_s,
+            max_runs=args.max_runs or None,  # 0: no cap
+            retain_s=args.retain_s,
+            azure=args.azure,
+            auth_header=args.auth_header,
+            auth_scheme=args.auth_scheme,
         )
     except ValueError as exc:
         parser.error(str(exc))

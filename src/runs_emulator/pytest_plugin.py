@@ -12,6 +12,8 @@ anyio tests alike; each test gets a :class:`RunsEmulator` handle on it::
         assert run.status == "completed"
 
 The official SDK works the same way: ``openai.OpenAI(**runs_emulator.client_options())``.
+``runs_emulator_azure`` is the same on an emulator in Azure OpenAI mode; its
+``client_options()`` suit ``openai.AzureOpenAI`` and ``runs_adapters.AzureClient``.
 """
 
 from __future__ import annotations
@@ -25,9 +27,16 @@ from ._assistants import ASSISTANTS
 from ._stats import RequestRecord, Stats
 from .server import EmulatorThread, start_in_thread
 
-__all__ = ["RunsEmulator", "runs_emulator", "runs_emulator_server"]
+__all__ = [
+    "RunsEmulator",
+    "runs_emulator",
+    "runs_emulator_azure",
+    "runs_emulator_azure_server",
+    "runs_emulator_server",
+]
 
 API_KEY = "sk-emulator-test"
+AZURE_API_VERSION = "2024-05-01-preview"  # any non-empty version is accepted
 
 
 class RunsEmulator:
@@ -40,8 +49,20 @@ class RunsEmulator:
 
     @property
     def base_url(self) -> str:
-        """The API's base URL (``http://127.0.0.1:<port>/v1``)."""
+        """The API's base URL (``http://127.0.0.1:<port>/v1``; ``.../openai`` in Azure
+        mode)."""
         return self._server.base_url
+
+    @property
+    def endpoint(self) -> str:
+        """The server's root (``http://127.0.0.1:<port>``): an Azure client's
+        ``azure_endpoint``."""
+        return self._server.endpoint
+
+    @property
+    def azure(self) -> bool:
+        """Whether this emulator serves Azure OpenAI's way (``runs_emulator_azure``)."""
+        return self._server.server.azure
 
     @property
     def api_key(self) -> str:
@@ -61,7 +82,15 @@ class RunsEmulator:
 
     def client_options(self, **overrides: Any) -> dict[str, Any]:
         """Keyword arguments for ``runs_adapters.Client``/``AsyncClient`` (or the official
-        SDK's ``OpenAI``/``AsyncOpenAI``) that point it at this emulator."""
+        SDK's ``OpenAI``/``AsyncOpenAI``) that point it at this emulator; in Azure mode,
+        for ``runs_adapters.AzureClient`` (or ``openai.AzureOpenAI``)."""
+        if self.azure:
+            return {
+                "azure_endpoint": self.endpoint,
+                "api_key": self.api_key,
+                "api_version": AZURE_API_VERSION,
+                **overrides,
+            }
         return {"base_url": self.base_url, "api_key": self.api_key, **overrides}
 
     @staticmethod
@@ -94,3 +123,16 @@ def runs_emulator_server() -> Iterator[EmulatorThread]:
 def runs_emulator(runs_emulator_server: EmulatorThread) -> RunsEmulator:
     """A handle on the session's Assistants API emulator for this test."""
     return RunsEmulator(runs_emulator_server)
+
+
+@pytest.fixture(scope="session")
+def runs_emulator_azure_server() -> Iterator[EmulatorThread]:
+    """The session's emulator in Azure OpenAI mode (started only if a test asks for it)."""
+    with start_in_thread(azure=True) as server:
+        yield server
+
+
+@pytest.fixture
+def runs_emulator_azure(runs_emulator_azure_server: EmulatorThread) -> RunsEmulator:
+    """A handle on the session's Azure OpenAI-mode emulator for this test."""
+    return RunsEmulator(runs_emulator_azure_server)

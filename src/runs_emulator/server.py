@@ -19,10 +19,12 @@ from types import TracebackType
 from typing import Any
 
 from ._api import Api
+from ._auth import API_PREFIX, AZURE_PREFIX, AuthScheme
 from ._durable import Durable
 from ._faults import FaultCounter
 from ._http import Context, HttpConnection, Limits, key_digest, refuse_connection
 from ._model import RUN_LIFETIME_S
+from ._retention import DEFAULT_MAX_RUNS, Retention
 from ._stats import Stats
 from ._store import Store
 
@@ -78,7 +80,15 @@ class EmulatorServer:
         max_connections: int | None = None,
         db_path: str | None = None,
         run_lifetime_s: float = RUN_LIFETIME_S,
+        max_runs: int | None = DEFAULT_MAX_RUNS,
+        retain_s: float | None = None,
+        azure: bool = False,
+        auth_header: str | None = None,
+        auth_scheme: str | None = None,
     ) -> None:
+        """``azure``: serve Azure OpenAI's way (under ``/openai``, ``api-version`` required,
+        the key as ``api-key`` or a bearer token); ``auth_header`` (and ``auth_scheme``):
+        expect the key in that header, as a gateway would. See ``_auth``."""
         if max_body_bytes < 0 or min(header_timeout, body_timeout, idle_timeout) <= 0:
             raise ValueError("max_body_bytes must be >= 0 and every timeout > 0")
         if max_connections is not None and max_connections < 1:
@@ -87,9 +97,11 @@ class EmulatorServer:
             raise ValueError("run_lifetime_s must be > 0")
         self.host = host
         self.port = port
+        retention = Retention(max_runs, retain_s)  # ValueError for a bad value
         self.stats = Stats(log_size=request_log_size)
         self.db_path = db_path
-        self.store = Store()
+        self.store = Store(retention=retention, stats=self.stats)
+        self.stats.storage = self.store.counts
         self.api = Api(
             self.store,
             self.stats,
@@ -101,7 +113,10 @@ class EmulatorServer:
         self.limits = Limits(max_body_bytes, header_timeout, body_timeout, idle_timeout)
         self.max_connections = max_connections or default_max_connections()
         digest = key_digest(api_key) if api_key is not None else None
-        self._ctx = Context(self.api, self.stats, FaultCounter(), digest, self.limits)
+        self.auth = AuthScheme.of(azure=azure, header=auth_header, scheme=auth_scheme)
+        self._ctx = Context(
+            self.api, self.stats, FaultCounter(), digest, self.limits, auth=self.auth
+        )
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._connections = 0
@@ -111,13 +126,24 @@ class EmulatorServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}/v1"
+        """The API's base URL: ``.../v1``, or ``.../openai`` in Azure mode (what the
+        official ``AzureOpenAI`` client builds from ``azure_endpoint``)."""
+        return self.endpoint + (AZURE_PREFIX if self.auth.azure else API_PREFIX)
+
+    @property
+    def endpoint(self) -> str:
+        """The server's root (``http://127.0.0.1:PORT``), for ``AzureOpenAI(azure_endpoint=)``."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def azure(self) -> bool:
+        return self.auth.azure
 
     async def start(self) -> None:
         if self.db_path is not None and self.store.db is None:
             db = Durable(self.db_path)
             self.store.db = db
-            self.store.load(db.load())
+            self.store.load(db.load(self.store.retention))
             self.api.restore()
             self.store.flush()
         if self.warn_if_open and not self._requires_key and not is_loopback(self.host):
@@ -170,7 +196,8 @@ class EmulatorServer:
         task.add_done_callback(self._tasks.discard)
 
     async def _housekeeping(self) -> None:
-        """Expire runs past their ``expires_at``; with a database, write background changes."""
+        """Expire runs past their ``expires_at``, drop what is older than ``retain_s``;
+        with a database, write background changes."""
         last_expiry = 0.0
         while True:
             await asyncio.sleep(FLUSH_EVERY_S if self.store.durable else EXPIRY_CHECK_S)
@@ -178,6 +205,7 @@ class EmulatorServer:
             if now - last_expiry >= EXPIRY_CHECK_S:
                 last_expiry = now
                 self.api.expire_due(time.time())
+                self.store.expire_old(time.time())
             if self.store.durable:
                 try:
                     self.store.flush()
@@ -246,7 +274,13 @@ class EmulatorThread:
 
     @property
     def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/v1``, or ``.../openai`` in Azure mode."""
         return self.server.base_url
+
+    @property
+    def endpoint(self) -> str:
+        """``http://127.0.0.1:PORT``: what ``AzureOpenAI(azure_endpoint=...)`` takes."""
+        return self.server.endpoint
 
     @property
     def stats(self) -> Stats:
