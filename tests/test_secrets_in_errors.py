@@ -230,3 +230,52 @@ def test_no_secret_is_reachable_from_any_error(
     leaks = {f"{type(error).__name__}: {path}" for error in errors
              for path in find_secrets(error, SECRETS)}  # fmt: skip
     assert not leaks, sorted(leaks)[:5]
+
+
+# -- the same on Azure-style clients: the api-key header, and an AD token ----------------------
+
+
+@pytest.fixture(scope="module")
+def azure_keyed() -> Iterator[EmulatorThread]:
+    """An emulator in Azure mode accepting only the planted key (as ``api-key`` or as a
+    Bearer token)."""
+    with start_in_thread(api_key=KEY, azure=True) as server:
+        yield server
+
+
+@pytest.mark.parametrize("credential", ["api_key", "azure_ad_token_provider"])
+def test_no_secret_is_reachable_from_any_error_of_an_azure_client(
+    azure_keyed: EmulatorThread, transport: tuple[str, str], credential: str
+) -> None:
+    from tests._helpers.unified import Unified
+
+    from runs_adapters import AsyncAzureClient, AzureClient
+
+    name, kind = transport
+    cls = AzureClient if kind == "sync" else AsyncAzureClient
+    secret: dict[str, Any] = (
+        {"api_key": KEY} if credential == "api_key" else {"azure_ad_token_provider": lambda: KEY}
+    )
+    options = {**secret, "api_version": "2024-05-01-preview", "max_retries": 0,
+               "default_headers": {"X-Custom-Secret": CUSTOM},
+               "sensitive_headers": ["x-custom-secret"], "transport": name}  # fmt: skip
+    errors: list[BaseException] = []
+
+    async def scenario() -> None:
+        client = Unified(cls(azure_endpoint=azure_keyed.endpoint, **options))
+        closed = Unified(cls(azure_endpoint=CLOSED_PORT.removesuffix("/v1"), **options))
+        small = Unified(cls(azure_endpoint=azure_keyed.endpoint, **options,
+                            max_event_size=64, max_body_bytes=64))  # fmt: skip
+        try:
+            errors.extend(await _errors(client, closed, small))
+        finally:
+            for each in (client, closed, small):
+                await each.close()
+
+    run_scenario(transport, scenario)
+    kinds = {type(error).__name__ for error in errors}
+    assert {"NotFoundError", "InternalServerError", "APIConnectionError", "APITimeoutError",
+            "StreamErrorEvent", "LimitExceededError"} <= kinds, kinds  # fmt: skip
+    leaks = {f"{type(error).__name__}: {path}" for error in errors
+             for path in find_secrets(error, SECRETS)}  # fmt: skip
+    assert not leaks, sorted(leaks)[:5]
