@@ -41,7 +41,26 @@ if TYPE_CHECKING:
 __all__ = ["AzureClientOptions", "ClientOptions", "Settings"]
 
 
-class ClientOptions(TypedDict, total=False):
+class _CommonOptions(TypedDict, total=False):
+    """The keyword arguments every client takes, Azure-style or not."""
+
+    api_key: str | None
+    base_url: str | None
+    organization: str | None
+    project: str | None
+    timeout: TimeoutArg
+    max_retries: int | None
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, object] | None
+    max_body_bytes: int
+    max_event_size: int
+    max_trailing_bytes: int
+    sensitive_headers: Iterable[str] | None
+    max_connections: int | None
+    max_keepalive: int
+
+
+class ClientOptions(_CommonOptions, total=False):
     """Keyword arguments shared by :class:`Client` and :class:`AsyncClient`.
 
     ``api_key``, ``base_url``, ``organization`` and ``project`` default to the
@@ -62,28 +81,14 @@ class ClientOptions(TypedDict, total=False):
     (default: ``Authorization: Bearer <key>``); that header is then masked like the key.
     """
 
-    api_key: str | None
-    base_url: str | None
-    organization: str | None
-    project: str | None
-    timeout: TimeoutArg
-    max_retries: int | None
-    default_headers: Mapping[str, str] | None
-    default_query: Mapping[str, object] | None
-    max_body_bytes: int
-    max_event_size: int
-    max_trailing_bytes: int
-    sensitive_headers: Iterable[str] | None
-    max_connections: int | None
-    max_keepalive: int
     auth_header: str | None
     auth_scheme: str | None
 
 
-class AzureClientOptions(TypedDict, total=False):
+class AzureClientOptions(_CommonOptions, total=False):
     """Keyword arguments of :class:`AzureClient` and :class:`AsyncAzureClient`: the
     official SDK's ``AzureOpenAI`` options, plus this library's own (pool limits, body
-    and event limits, ``sensitive_headers``).
+    and event limits, ``sensitive_headers``), as for :class:`ClientOptions`.
 
     ``api_key`` is sent as an ``api-key`` header; ``azure_ad_token`` as
     ``Authorization: Bearer``, and ``azure_ad_token_provider`` is called for every
@@ -95,22 +100,8 @@ class AzureClientOptions(TypedDict, total=False):
     azure_endpoint: str | None
     azure_deployment: str | None
     api_version: str | None
-    api_key: str | None
     azure_ad_token: str | None
     azure_ad_token_provider: Callable[[], str] | None
-    base_url: str | None
-    organization: str | None
-    project: str | None
-    timeout: TimeoutArg
-    max_retries: int | None
-    default_headers: Mapping[str, str] | None
-    default_query: Mapping[str, object] | None
-    max_body_bytes: int
-    max_event_size: int
-    max_trailing_bytes: int
-    sensitive_headers: Iterable[str] | None
-    max_connections: int | None
-    max_keepalive: int
 
 
 # What ``azure_config`` takes, of an Azure client's options; the rest are the client's own.
