@@ -34,6 +34,7 @@ from ._errors import ApiError, injected, redact_key
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Fault, FaultCounter, parse_fault
 from ._ids import new_request_id
+from ._replay import Capture, ReplayQueue
 from ._responses import JsonResponse, Request, Response, StreamResponse
 from ._sse import DONE, split_events
 from ._stats import RequestRecord, Stats
@@ -108,6 +109,7 @@ class Context:
     key_digest: bytes | None
     limits: Limits
     auth: AuthScheme = field(default_factory=AuthScheme)
+    replay: ReplayQueue | None = None  # recorded streams to serve first (see ``_replay``)
 
     def flush(self) -> None:
         """Persist every change before answering (a no-op without a database)."""
@@ -253,6 +255,7 @@ class HttpConnection:
         )
         base = [("x-request-id", request_id), ("openai-version", "2020-10-01")]
         fault: Fault | None = None
+        capture: Capture | None = None
         try:
             if req.path == ADMIN_PREFIX or req.path.startswith(ADMIN_PREFIX + "/"):
                 if self.ctx.key_digest is not None:
@@ -276,7 +279,10 @@ class HttpConnection:
                 failure = injected(fault.status)
                 failure.headers = fault.error_headers()
                 raise failure
-            response: Response = self.ctx.api.handle(req)
+            if self.ctx.replay is not None:
+                capture = self.ctx.replay.take(req)
+            if capture is None:
+                response: Response = self.ctx.api.handle(req)
         except ApiError as err:
             response = JsonResponse(err.status, err.body(), err.headers)
         except Exception:
@@ -287,6 +293,9 @@ class HttpConnection:
             response = JsonResponse(500, bug.body())
         if fault is not None and fault.drop_response:
             raise _Close
+        if capture is not None:
+            await self._replay(capture, fault)
+            return
         elapsed = int((time.monotonic() - started) * 1000)
         base.append(("openai-processing-ms", str(elapsed)))
         if isinstance(response, StreamResponse):
@@ -393,6 +402,25 @@ class HttpConnection:
         finally:
             if resp.primary:
                 segment.detach_primary()
+
+    async def _replay(self, capture: Capture, fault: Fault | None) -> None:
+        """Serve a recorded stream: its status and headers, then its body byte for byte,
+        in chunks (nothing of the emulator's own is added: the recording's headers are the
+        ones a client would have seen). Byte-level faults (``drip``, ``drop-after-bytes``)
+        apply as to any body."""
+        stats, body = self.ctx.stats, capture.body
+        writer = BodyWriter(self.conn, self.writer, fault)
+        stats.streams_started += 1
+        try:
+            await writer.head(capture.status, list(capture.headers))
+            for start in range(0, len(body), READ_SIZE):
+                await writer.write(body[start : start + READ_SIZE])
+                await asyncio.sleep(0)  # let other connections have a turn
+            await writer.end()
+            stats.streams_completed += 1
+        except ClientGone:
+            stats.streams_aborted += 1
+            raise
 
     async def _until_more(self, segment: Segment, pos: int) -> None:
         """Wait for a chunk at ``pos`` (or the segment's end), or for the client to hang up

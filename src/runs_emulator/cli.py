@@ -132,6 +132,22 @@ def _parser() -> argparse.ArgumentParser:
         metavar="WORD",
         help="with --auth-header: the word before the key in that header (default: none)",
     )
+    parser.add_argument(
+        "--replay",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="answer the next stream request of the same kind with this recorded stream "
+        "(from `runs record`), byte for byte; repeat for several, served in order",
+    )
+    parser.add_argument(
+        "--replay-times",
+        type=_at_least(0, int),
+        default=1,
+        metavar="N",
+        help="serve each --replay file N times before the next (0: forever, taking turns; "
+        "default: %(default)s)",
+    )
     return parser
 
 
@@ -140,6 +156,9 @@ async def _serve(server: EmulatorServer) -> None:
     where = f"runs emulator listening on {server.base_url}"
     if server.azure:
         where += f" (Azure OpenAI mode: azure_endpoint={server.endpoint})"
+    if server.replay is not None:
+        left = server.replay.remaining
+        where += f" (replaying {'forever' if left is None else f'{left} recorded stream(s)'})"
     print(where, flush=True)
     try:
         await server.serve_forever()
@@ -170,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             azure=args.azure,
             auth_header=args.auth_header,
             auth_scheme=args.auth_scheme,
+            replay=args.replay,
+            replay_times=args.replay_times,
         )
     except ValueError as exc:
         parser.error(str(exc))

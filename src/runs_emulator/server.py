@@ -14,7 +14,7 @@ import logging
 import resource
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -24,6 +24,7 @@ from ._durable import Durable
 from ._faults import FaultCounter
 from ._http import Context, HttpConnection, Limits, key_digest, refuse_connection
 from ._model import RUN_LIFETIME_S
+from ._replay import PathLike, ReplayQueue
 from ._retention import DEFAULT_MAX_RUNS, Retention
 from ._stats import Stats
 from ._store import Store
@@ -85,10 +86,18 @@ class EmulatorServer:
         azure: bool = False,
         auth_header: str | None = None,
         auth_scheme: str | None = None,
+        replay: PathLike | Sequence[PathLike] | None = None,
+        replay_times: int = 1,
     ) -> None:
         """``azure``: serve Azure OpenAI's way (under ``/openai``, ``api-version`` required,
         the key as ``api-key`` or a bearer token); ``auth_header`` (and ``auth_scheme``):
-        expect the key in that header, as a gateway would. See ``_auth``."""
+        expect the key in that header, as a gateway would. See ``_auth``.
+
+        ``replay``: one capture file (what ``runs record`` writes) or several, served in
+        order as the answers to the next stream requests of their kind, each
+        ``replay_times`` times (``0``: forever, taking turns); then the usual behaviour.
+        The files are read here: a missing or malformed one is a ``ValueError`` now.
+        See ``_replay``."""
         if max_body_bytes < 0 or min(header_timeout, body_timeout, idle_timeout) <= 0:
             raise ValueError("max_body_bytes must be >= 0 and every timeout > 0")
         if max_connections is not None and max_connections < 1:
@@ -114,9 +123,12 @@ class EmulatorServer:
         self.max_connections = max_connections or default_max_connections()
         digest = key_digest(api_key) if api_key is not None else None
         self.auth = AuthScheme.of(azure=azure, header=auth_header, scheme=auth_scheme)
+        self.replay = None if replay is None else ReplayQueue.load(replay, replay_times)
+        """The recorded streams still to serve (``served``, ``remaining``), if any."""
         self._ctx = Context(
-            self.api, self.stats, FaultCounter(), digest, self.limits, auth=self.auth
-        )
+            self.api, self.stats, FaultCounter(), digest, self.limits, auth=self.auth,
+            replay=self.replay,
+        )  # fmt: skip
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._connections = 0
