@@ -12,7 +12,10 @@ it without yielding it; the decoder row drops it too):
   path with no socket, the like-for-like row for the SDK's;
 * ``openai typed stream (MockTransport)`` -- the official SDK:
   ``OpenAI(http_client=httpx.Client(transport=MockTransport(...)))`` then
-  ``beta.threads.runs.create(..., stream=True)`` iterated.
+  ``beta.threads.runs.create(..., stream=True)`` iterated;
+* ``pydantic validate_json alone (floor)`` -- no decoder at all: a ``TypeAdapter`` per
+  event type validating each event's data bytes, cut from the stream beforehand. What
+  any typed decoder built on these models must spend; the gap to it is the decoder's.
 
 ``text_deltas`` -- text fragments per second through the stream helpers:
 
@@ -25,15 +28,25 @@ it without yielding it; the decoder row drops it too):
 
 A missing library (openai, httpx) makes its rows raise ImportError at load, so they are
 reported as skipped. Run alone: ``python benchmarks/bench_typed.py [--quick]``.
+
+``large_heap`` (run by ``run.py``'s decoder section) compares ``feed`` with ``iter_feed``
+in a child process, first as it starts, then after importing the official SDK and its
+Assistants types (~140k live objects, as in an application that uses both), where a
+garbage collection costs the most. That child is ``bench_typed.py --large-heap-child``.
 """
 
 from __future__ import annotations
 
+import gc
+import json
+import statistics
+import subprocess
 import sys
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -50,6 +63,7 @@ TYPED_BASELINE = "runs AssistantStreamDecoder.iter_feed"
 TEXT_BASELINE = "runs text_deltas (decoder + handler)"
 SDK_TYPED = "openai typed stream (MockTransport)"
 SDK_TEXT = "openai text_deltas (MockTransport)"
+VALIDATE_FLOOR = "pydantic validate_json alone (floor)"
 
 _THREAD = "thread_abc123"
 _ASSISTANT = "asst_abc123"
@@ -171,6 +185,43 @@ def _typed_sdk() -> Parser:
     return parse
 
 
+def _payloads(data: bytes) -> list[tuple[str, bytes]]:
+    """(event type, data bytes) of each event of a stream from ``tests._helpers.streams``
+    but ``done``: one ``event`` and one ``data`` line per block."""
+    out = []
+    for block in data.replace(b"\r\n", b"\n").split(b"\n\n"):
+        if not block:
+            continue
+        name_line, data_line = block.split(b"\n")
+        name = name_line.removeprefix(b"event: ").decode()
+        if name != "done":
+            out.append((name, data_line.removeprefix(b"data: ")))
+    return out
+
+
+@register(VALIDATE_FLOOR, group="typed")
+def _validate_floor() -> Parser:
+    """The validation alone, as a floor: the same payloads, cut from the stream before
+    timing (on the first call with a new chunk list: the untimed warm-up run)."""
+    from pydantic import TypeAdapter
+
+    from runs_core import EVENT_TYPES
+
+    adapters = {name: TypeAdapter(model).validate_json for name, (_, model) in EVENT_TYPES.items()}
+    cache: list[Any] = [None, []]
+
+    def parse(chunks: list[bytes]) -> int:
+        if cache[0] is not chunks:
+            cache[:] = [chunks, [(adapters[n], d) for n, d in _payloads(b"".join(chunks))]]
+        n = 0
+        for validate, payload in cache[1]:
+            validate(payload)
+            n += 1
+        return n
+
+    return parse
+
+
 class _DecoderStream:
     """The ``EventStream`` a manager opens, straight from the core decoder (no HTTP).
 
@@ -242,14 +293,128 @@ def _text_sdk() -> Parser:
     return parse
 
 
+# -- feed vs iter_feed in a large heap --------------------------------------------------
+
+HEAP_CHUNK_SIZES = (16384, 65536)
+
+
+def large_heap(
+    deltas: int, repeats: int, chunk_sizes: tuple[int, ...] = HEAP_CHUNK_SIZES
+) -> dict[str, Any]:
+    """``feed`` and ``iter_feed`` events/s, in a small heap and in a large one (a child
+    process; see the module docstring). Returns the child's report, or ``{"error": ...}``."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--large-heap-child",
+           str(deltas), str(repeats), *map(str, chunk_sizes)]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def _heap_child(deltas: int, repeats: int, chunk_sizes: list[int]) -> dict[str, Any]:
+    """Runs in the child. Each case is timed ``repeats`` times back to back, without a
+    ``gc.collect()`` between runs (which would empty the count of objects a full
+    collection waits for): in a long-lived process full collections come at their
+    steady-state rate, and that is what ``feed``'s lists of live events run into. (So
+    the cases do not take turns as in ``time_parsers``: a full collection would then be
+    charged to whichever case happened to start it.)
+
+    A third row takes the decoder out: the pydantic validation of the same payloads, the
+    results dropped one by one or held per chunk (as ``feed``'s list holds them). It
+    shows how much of ``feed``'s loss the holding alone costs."""
+    from tests._helpers.streams import chunked, text_run_stream
+
+    from runs_core import EVENT_TYPES, AssistantStreamDecoder
+
+    data = text_run_stream(deltas)
+    count = expected_count("typed", data)
+
+    def by_feed(chunks: list[bytes]) -> int:
+        decoder = AssistantStreamDecoder()
+        n = 0
+        for chunk in chunks:
+            n += len(decoder.feed(chunk))
+        return n - 1
+
+    def by_iter_feed(chunks: list[bytes]) -> int:
+        decoder = AssistantStreamDecoder()
+        n = 0
+        for chunk in chunks:
+            for _ in decoder.iter_feed(chunk):
+                n += 1
+        return n - 1
+
+    from pydantic import TypeAdapter
+
+    adapters = {name: TypeAdapter(model).validate_json for name, (_, model) in EVENT_TYPES.items()}
+    payloads = [(adapters[n], d) for n, d in _payloads(data)]
+
+    def pydantic_dropped(chunks: list[bytes]) -> int:
+        for validate, payload in payloads:
+            validate(payload)
+        return len(payloads)
+
+    def pydantic_held(chunks: list[bytes]) -> int:
+        per_chunk = max(1, round(len(payloads) * len(chunks[0]) / len(data)))
+        for start in range(0, len(payloads), per_chunk):
+            held = [validate(payload) for validate, payload in payloads[start : start + per_chunk]]
+            del held
+        return len(payloads)
+
+    cases: dict[str, Callable[[list[bytes]], int]] = {
+        "feed": by_feed,
+        "iter_feed": by_iter_feed,
+        "pydantic, results dropped": pydantic_dropped,
+        "pydantic, results held per chunk": pydantic_held,
+    }
+
+    def measure(heap: str) -> dict[str, Any]:
+        rows = []
+        for size in chunk_sizes:
+            chunks = chunked(data, size)
+            for name, case in cases.items():
+                # One case at a time, so that each pays for the collections it brings
+                # on; a first run reaches its steady state (and checks the count).
+                if case(chunks) != count:
+                    raise AssertionError(f"{name} miscounted at {size} B")
+                times = []
+                for _ in range(repeats):
+                    t0 = time.perf_counter()
+                    case(chunks)
+                    times.append(time.perf_counter() - t0)
+                rows.append(
+                    {"case": name, "chunk_size": size, "per_s": count / statistics.median(times)}
+                )
+        return {"heap": heap, "objects": len(gc.get_objects()), "rows": rows}
+
+    small = measure("as started")
+    import openai
+    import openai.types.beta
+    import openai.types.beta.threads
+    import openai.types.beta.threads.runs
+    from openai.types.beta import AssistantStreamEvent
+
+    client = openai.OpenAI(api_key="x")
+    TypeAdapter(AssistantStreamEvent)  # the SDK's stream validator, as it builds it
+    large = measure("after importing openai")
+    del client
+    return {"deltas": deltas, "repeats": repeats, "events": count, "heaps": [small, large]}
+
+
 GROUPS = ("sse", "typed", "text_deltas")
 BASELINES = {"sse": "runs SSEDecoder", "typed": TYPED_BASELINE, "text_deltas": TEXT_BASELINE}
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--large-heap-child"]:
+        deltas, repeats, *sizes = map(int, args[1:])
+        print(json.dumps(_heap_child(deltas, repeats, sizes)))
+        return 0
     import run
 
-    return run.main(["--only", "decoders", *(argv or sys.argv[1:])])
+    return run.main(["--only", "decoders", *args])
 
 
 if __name__ == "__main__":

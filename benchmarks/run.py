@@ -29,6 +29,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ QUICK = {
     "deltas": 1000,
     "repeats": 3,
     "chunk_sizes": (256, 4096, 65536),
+    "heap_deltas": 5000,
+    "heap_repeats": 3,
+    "heap_chunk_sizes": (16384,),
     "e2e_deltas": 10_000,
     "e2e_repeats": 3,
     "concurrent_deltas": 1_000,
@@ -64,6 +68,9 @@ FULL = {
     "deltas": 20_000,
     "repeats": 7,
     "chunk_sizes": (64, 256, 1024, 4096, 16384, 65536),
+    "heap_deltas": 20_000,
+    "heap_repeats": 5,
+    "heap_chunk_sizes": (16384, 65536),
     "e2e_deltas": 200_000,
     "e2e_repeats": 3,
     "concurrent_deltas": 10_000,
@@ -81,8 +88,14 @@ FULL = {
 }
 
 TARGETS = {
-    "typed": ("typed events/s vs the official SDK (min over chunk sizes)", ">=", 5.0),
-    "text_deltas": ("text_deltas/s vs the official SDK (min over chunk sizes)", ">=", 10.0),
+    "sse_floor_small": ("SSE events/s vs the bytes.find floor, chunks < 4 KiB", ">=", 0.45),
+    "sse_floor": ("SSE events/s vs the bytes.find floor, chunks >= 4 KiB", ">=", 0.6),
+    "sse_httpx_small": ("SSE events/s vs httpx-sse, chunks < 4 KiB", ">=", 2.0),
+    "sse_httpx": ("SSE events/s vs httpx-sse, chunks >= 4 KiB", ">=", 3.0),
+    "typed_small": ("typed events/s vs the official SDK, chunks < 1 KiB", ">=", 15.0),
+    "typed": ("typed events/s vs the official SDK, chunks >= 1 KiB", ">=", 20.0),
+    "text_deltas": ("text_deltas/s vs the official SDK (min over chunk sizes)", ">=", 15.0),
+    "feed_heap": ("feed / iter_feed, large heap (min over chunk sizes)", ">=", 0.9),
     "e2e_cpu": ("client CPU per streamed event, httpx, vs the SDK", "<=", 1 / 3),
     "transport_spread": ("slowest / fastest transport, CPU per streamed event", "<=", 2.0),
     "cold_start": ("import + Client() vs import openai + OpenAI()", "<=", 1 / 3),
@@ -131,6 +144,13 @@ def run_decoders(cfg: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
                     "mb_per_s": len(data) / median / 1e6,
                 }
             )
+    progress(
+        f"decoders: feed vs iter_feed in a large heap (child process, {cfg['heap_deltas']:,}"
+        " deltas)"
+    )
+    heap = bench_typed.large_heap(
+        cfg["heap_deltas"], cfg["heap_repeats"], tuple(cfg["heap_chunk_sizes"])
+    )
     return {
         "deltas": cfg["deltas"],
         "bytes": len(data),
@@ -138,6 +158,7 @@ def run_decoders(cfg: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
         "skipped": skipped,
         "excluded": excluded,
         "baselines": bench_typed.BASELINES,
+        "heap": heap,
     }
 
 
@@ -184,6 +205,23 @@ def _decoder_table(dec: dict[str, Any]) -> list[str]:
             lines.append(f"    {name:<{width - 2}}{cells}{note}")
     for name, reason in {**dec["skipped"], **dec["excluded"]}.items():
         lines.append(f"  skipped {name}: {reason}")
+    heap = dec.get("heap")
+    if heap and "error" in heap:
+        lines.append(f"  large heap: failed ({heap['error']})")
+    elif heap:
+        lines.append(
+            f"  typed events/s, feed vs iter_feed, by heap ({heap['deltas']:,} deltas, median"
+            f" of {heap['repeats']} consecutive runs per case, no gc.collect() between)"
+        )
+        for h in heap["heaps"]:
+            for size in dict.fromkeys(r["chunk_size"] for r in h["rows"]):
+                rates = {r["case"]: r["per_s"] for r in h["rows"] if r["chunk_size"] == size}
+                cells = "  ".join(f"{case} {rate / 1e3:,.0f}k" for case, rate in rates.items())
+                ratio = rates["feed"] / rates["iter_feed"]
+                lines.append(
+                    f"    {h['heap']} ({h['objects']:,} objects), {_size(size)}: {cells}"
+                    f"  (feed/iter_feed {ratio:.2f})"
+                )
     return lines
 
 
@@ -420,28 +458,56 @@ def check_targets(res: dict[str, Any]) -> list[dict[str, Any]]:
 
     dec = res.get("decoders")
     if dec:
+        from bench_decoders import BASELINE
         from bench_typed import SDK_TEXT, SDK_TYPED
 
-        for key, ours_name, sdk_name in (
-            ("typed", dec["baselines"]["typed"], SDK_TYPED),
-            ("text_deltas", dec["baselines"]["text_deltas"], SDK_TEXT),
-        ):
+        def ratios(ours_name: str, other: str) -> dict[int, float]:
+            """ours / other's rate, by chunk size."""
             rows = dec["rows"]
-            ratios = {}
+            out = {}
             for r in rows:
-                if r["parser"] == ours_name:
-                    sdk = next(
-                        (
-                            x
-                            for x in rows
-                            if x["parser"] == sdk_name and x["chunk_size"] == r["chunk_size"]
-                        ),
-                        None,
-                    )
-                    if sdk:
-                        ratios[r["chunk_size"]] = r["per_s"] / sdk["per_s"]
-            detail = ", ".join(f"{_size(k)}: ×{v:.1f}" for k, v in ratios.items())
-            add(key, min(ratios.values()) if ratios else None, detail or "SDK row missing")
+                if r["parser"] != ours_name:
+                    continue
+                peer = next(
+                    (
+                        x
+                        for x in rows
+                        if x["parser"] == other and x["chunk_size"] == r["chunk_size"]
+                    ),
+                    None,
+                )
+                if peer:
+                    out[r["chunk_size"]] = r["per_s"] / peer["per_s"]
+            return out
+
+        def band(key: str, found: dict[int, float], keep: Callable[[int], bool]) -> None:
+            chosen = {k: v for k, v in found.items() if keep(k)}
+            fmt = ".2f" if TARGETS[key][2] < 1 else ".1f"
+            detail = ", ".join(f"{_size(k)}: {v:{fmt}}" for k, v in chosen.items())
+            add(key, min(chosen.values()) if chosen else None, detail or "not run")
+
+        floor = ratios(BASELINE, "bytes.find framer (floor)")
+        httpx = ratios(BASELINE, "httpx-sse")
+        typed = ratios(dec["baselines"]["typed"], SDK_TYPED)
+        band("sse_floor_small", floor, lambda size: size < 4096)
+        band("sse_floor", floor, lambda size: size >= 4096)
+        band("sse_httpx_small", httpx, lambda size: size < 4096)
+        band("sse_httpx", httpx, lambda size: size >= 4096)
+        band("typed_small", typed, lambda size: size < 1024)
+        band("typed", typed, lambda size: size >= 1024)
+        band("text_deltas", ratios(dec["baselines"]["text_deltas"], SDK_TEXT), lambda _: True)
+        heap = dec.get("heap") or {}
+        large = heap["heaps"][-1] if heap.get("heaps") else None
+        if large:
+            by = {(r["case"], r["chunk_size"]): r["per_s"] for r in large["rows"]}
+            sizes = sorted({size for _, size in by})
+            band(
+                "feed_heap",
+                {size: by[("feed", size)] / by[("iter_feed", size)] for size in sizes},
+                lambda _: True,
+            )
+        else:
+            add("feed_heap", None, heap.get("error", "not run"))
     e2e = res.get("e2e")
     if e2e:
         by = {(r["client"], r["case"]): r for r in e2e["rows"]}

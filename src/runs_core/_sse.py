@@ -7,18 +7,23 @@ the events those bytes completed. The events produced never depend on how the st
 cut into chunks.
 
 This is the hot path of every streamed run (thousands of small ``thread.message.delta``
-events), so ``feed`` works on whole chunks with C-level ``str`` methods (one incremental
-UTF-8 decode, one ``split`` per chunk) and keeps the per-line Python work to a couple of
-prefix tests for the common ``event: ...`` / ``data: ...`` lines. See ``docs/sse.md`` for
-measurements.
+events), so ``feed`` frames on bytes, with C-level ``bytes`` methods: the open block at
+the end of a chunk is held back and joined with the next chunk, which is cut after its
+last blank line; the whole blocks before the cut are checked for the ordinary
+``event: NAME`` / ``data: VALUE`` shape and taken apart with ``map()``, and only the data
+values are decoded. Framing before decoding is sound because a line end (LF or CR) never
+occurs inside a UTF-8 sequence: decoding line by line gives exactly what decoding the
+whole stream would. Anything else (comments, ids, multi-line data) goes through a
+line-by-line loop over decoded text, straight from the spec. Measurements are in
+``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
 
 from codecs import utf_8_decode
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
-from typing import Final, NamedTuple, NoReturn
+from typing import Any, Final, NamedTuple, NoReturn
 
 from ._errors import LimitExceededError
 
@@ -55,15 +60,44 @@ class ServerSentEvent(NamedTuple):
 # per-event cost of the decoder on real streams (measured, see docs/sse.md).
 _new_event = tuple.__new__
 _SSE = ServerSentEvent
-_NAME = itemgetter(slice(len("event: "), None))
-_DATA = itemgetter(slice(len("data: "), None))
+_VALUE = itemgetter(slice(len(b"data: "), None))
+_TYPE_DATA = itemgetter(0, 1)
 _NONES = repeat(None)
-# Below this many lines in a chunk the set-up of the bulk path costs more than it saves
-# (measured with benchmarks/bench_decoders.py at 256-byte chunks).
-_BULK_MIN_LINES = 12
 _LONG_LINE = 64 * 1024
-"""A pending line this long is finished by joining its pieces once, without another copy
-(see ``SSEDecoder._finish_long_line``)."""
+"""An unterminated line this long (in bytes) is kept decoded, in pieces, and finished by
+joining them once, straight into its value (see ``SSEDecoder._finish_long_line``)."""
+_HOLD = 16 * 1024
+"""At most this many bytes of complete lines are held back, unprocessed, while their block
+is still open (see ``SSEDecoder.feed``)."""
+_BULK_LOOP = 15
+"""Whole blocks of fewer lines than this (four events) take a short loop in ``feed``:
+for them ``map()``'s set-up costs more than it saves (measured at 256-byte chunks)."""
+
+
+class _EventNames(dict[bytes, str]):
+    """``b"event: NAME"`` line → the event type it sets; ``KeyError`` for a line that is
+    not such a line.
+
+    A stream repeats a handful of names thousands of times, so the bulk path looks the
+    whole line up here (one C-level dict lookup, which is also the shape check) instead
+    of testing a prefix, slicing and decoding, and gets the same string object every
+    time. Only short lines are kept, and only so many, so that a server inventing names
+    cannot grow it without bound.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, line: bytes) -> str:
+        if not line.startswith(b"event: "):
+            raise KeyError(line)
+        name = line[7:].decode("utf-8", "replace") or "message"  # empty means "message"
+        if len(line) <= 128 and len(self) < 256:
+            self[line] = name
+        return name
+
+
+_EVENT_NAMES = _EventNames()
+_event_name = _EVENT_NAMES.__getitem__
 
 
 class SSEDecoder:
@@ -93,16 +127,23 @@ class SSEDecoder:
         "_data_len",
         "_event",
         "_fields_pending",
+        "_head",
+        "_hold_limit",
         "_id_buffer",
         "_last_event_id",
+        "_long",
+        "_long_len",
+        "_long_undecoded",
         "_max",
+        "_open",
+        "_raw",
         "_retry",
         "_retry_buffer",
         "_skip_lf",
+        "_slow",
         "_tail",
         "_tail_len",
         "_truncated",
-        "_undecoded",
     )
 
     def __init__(self, *, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
@@ -115,6 +156,16 @@ class SSEDecoder:
         if max_event_size < 1:
             raise ValueError(f"max_event_size must be positive, got {max_event_size}")
         self._max = max_event_size
+        # Held-back bytes never exceed the limit either (a character is at least a byte),
+        # so the bulk path, which checks no sizes, only sees lines and events within it.
+        # (_LONG_LINE is larger than _HOLD; it is in the min() so that lowering it, as the
+        # tests do, sends every line held across chunks down the long-line path.)
+        self._hold_limit = min(max_event_size, _HOLD, _LONG_LINE)
+        # Set by AssistantStreamDecoder, which validates the JSON straight from bytes:
+        # ``feed`` then returns a flat list of records, [type, data, type, data, ...],
+        # instead of events, skipping the tuples and the decoding (the data is bytes from
+        # the bulk path, str from the line-by-line one, which pydantic takes alike).
+        self._raw = False
         self._last_event_id = ""
         self._retry: int | None = None
         self._truncated = False
@@ -122,11 +173,24 @@ class SSEDecoder:
         self._reset_stream()
 
     def _reset_stream(self) -> None:
+        self._slow = True  # see _slow_start
         self._bom = True  # still inside the first three bytes, where a BOM may be
-        self._undecoded = b""  # an incomplete UTF-8 sequence (at most 3 bytes)
+        self._head = b""  # the stream's first bytes while they may be a BOM
         self._skip_lf = False  # the last chunk ended in CR: a leading LF is that line end
-        self._tail: list[str] = []  # pieces of the line not yet terminated
+        # The bytes not yet processed, in pieces; they start at the start of a line. The
+        # first piece may hold complete lines of the open block, kept for the bulk path
+        # once the block closes (see _held); the pieces after it (appended while no line
+        # ended) continue the unterminated last line.
+        self._tail: list[bytes] = []
         self._tail_len = 0
+        # An unterminated line past _LONG_LINE bytes: decoded pieces, their length in
+        # characters, and an incomplete UTF-8 sequence at their end.
+        self._long: list[str] = []
+        self._long_len = 0
+        self._long_undecoded = b""
+        # The open block's fields read so far by the line-by-line loop; ``_open`` says
+        # whether there are any (one flag for the bulk path to test).
+        self._open = False
         self._data: list[str] = []
         self._data_len = 0
         self._event: str | None = None
@@ -150,19 +214,23 @@ class SSEDecoder:
         Unlike :attr:`ServerSentEvent.retry` this takes effect as soon as the line is
         read, as the spec says, even in a block that dispatches no event.
         """
+        if self._held():
+            self._read_held_retry()
         return self._retry
 
     @property
     def pending(self) -> bool:
         """Whether ``end`` now would discard input: an unterminated line, or fields
         (anything but comments) not yet closed by a blank line."""
-        return bool(
-            self._undecoded
-            or self._tail
-            or self._data
-            or self._event is not None
-            or self._fields_pending
-        )
+        if self._head or self._long or self._open:
+            return True
+        if not self._tail:
+            return False
+        raw = b"".join(self._tail)
+        cut = raw.rfind(b"\n") + 1
+        if cut < len(raw):
+            return True  # an unterminated line
+        return not all(map(bytes.startswith, raw[: cut - 1].split(b"\n"), repeat(b":")))
 
     @property
     def truncated(self) -> bool:
@@ -176,59 +244,274 @@ class SSEDecoder:
         ``max_event_size`` (the events completed earlier in that same chunk are lost with
         it), and again on any later call.
         """
+        # This is the hot path of every stream, so it is one method: a call costs as much
+        # as the rest of the work on a 256-byte chunk. The rarer steps are methods.
+        if type(data) is not bytes:
+            data = bytes(data)  # a copy: the caller may reuse its buffer
+        if self._slow:
+            data = self._slow_start(data)
+            if not data:
+                return []
+        elif 13 in data:  # CR (see _slow_start)
+            if data[-1] == 13:
+                self._skip_lf = self._slow = True
+            data = data.replace(b"\r\n", b"\n")
+            if 13 in data:
+                data = data.replace(b"\r", b"\n")
+        # Framing. The held-back bytes and ``data`` are joined and cut after the last
+        # blank line: before it are whole blocks, after it is held back for the next
+        # chunk. So a block split across chunks is decoded once, whole, with the blocks
+        # around it, instead of line by line at each edge (at 256-byte to 4 KiB chunks,
+        # those edges were most of the cost).
+        tail = self._tail
+        if tail:
+            if 10 not in data:  # no line end (LF): only the last line grows (cheaply)
+                tail.append(data)
+                self._tail_len += len(data)
+                if self._tail_len > self._hold_limit:
+                    self._overflow()
+                return []
+            data = tail[0] + data if len(tail) == 1 else b"".join([*tail, data])
+        elif not data:
+            return []
+        # The last blank line is the last empty line but the one after the last LF. It is
+        # found in the lines (those after it are one to three on real streams) rather
+        # than with rfind() and count(): a bytes method call costs ~60 ns.
+        lines = data.split(b"\n")
+        i = len(lines) - 2
+        while i >= 0 and lines[i]:
+            i -= 1
+        if i < 0:  # no blank line at all: hold it all back
+            self._hold(data)
+            return []
+        if i == len(lines) - 2:
+            rest = lines.pop()
+        else:
+            rest = b"\n".join(lines[i + 1 :])
+            del lines[i + 1 :]
+        events: list[Any] | None = None
+        if self._open or len(data) - len(rest) > self._max:
+            first, lines = self._open_block(lines, len(data) - len(rest))
+        else:
+            first = None
+        # Whole blocks, none open before them. On real streams they are runs of
+        # "event: NAME", "data: VALUE", "" triples; any other shape (comments, ids,
+        # multi-line data) takes the line-by-line loop, _lines. One or a few blocks (small
+        # chunks) are checked here; many go to _many, which does it with map().
+        n = len(lines)
+        try:
+            if n == 3:
+                data_line = lines[1]
+                name = _EVENT_NAMES[lines[0]]  # KeyError if not an event line
+                if not lines[2] and b"data: " <= data_line < b"data:!":
+                    if self._raw:
+                        events = [name, data_line[6:]]
+                    else:
+                        try:
+                            value = data_line[6:].decode()
+                        except UnicodeDecodeError:
+                            value = data_line[6:].decode("utf-8", "replace")
+                        events = [_new_event(_SSE, (name, value, self._last_event_id, None))]
+            elif n >= _BULK_LOOP:
+                events = self._many(lines)
+            elif n and n % 3 == 0:
+                events = []
+                raw = self._raw
+                last_id = self._last_event_id  # no block open: the id buffer is committed
+                i = 0
+                while i < n:
+                    data_line = lines[i + 1]
+                    name = _EVENT_NAMES[lines[i]]
+                    if lines[i + 2] or not b"data: " <= data_line < b"data:!":
+                        events = None  # nothing was changed yet: redo it line by line
+                        break
+                    i += 3
+                    if raw:
+                        events.append(name)
+                        events.append(data_line[6:])
+                        continue
+                    try:
+                        value = data_line[6:].decode()
+                    except UnicodeDecodeError:
+                        value = data_line[6:].decode("utf-8", "replace")
+                    events.append(_new_event(_SSE, (name, value, last_id, None)))
+        except KeyError:  # a line that is not "event: NAME" where one should be
+            events = None
+        if events is None:
+            events = self._slow_records(lines) if lines else []
+        if first:
+            events = first + events
+        if rest:
+            self._tail = [rest]
+            self._tail_len = len(rest)
+            if self._tail_len > self._hold_limit:
+                self._overflow()
+        else:
+            self._tail = []
+            self._tail_len = 0
+        return events
+
+    def _many(self, lines: list[bytes]) -> list[Any] | None:
+        """The records of many whole blocks in the ordinary shape (see ``feed``), or
+        ``None`` if they are not all in it.
+
+        Checking the shape and slicing the values out with map() keeps the work per
+        event in C (about 3x faster than the loop in _lines, measured). The names are
+        looked up whole (see ``_EventNames``), which also checks them. The data lines'
+        prefix is checked with min() and max(): every line starts with b"data: " exactly
+        when all lie in [b"data: ", b"data:!"), which two C-level passes tell faster than
+        a startswith() call per line.
+        """
+        names = list(map(_event_name, lines[0::3]))  # KeyError (for feed) if not names
+        datas = lines[1::3]
+        if any(lines[2::3]) or min(datas) < b"data: " or max(datas) >= b"data:!":
+            return None
+        if self._raw:
+            records: list[Any] = names + names  # the right length, then overwritten
+            records[1::2] = map(_VALUE, datas)
+            records[0::2] = names
+            return records
+        try:
+            # Strict decoding is a faster call, and gives the same text for valid UTF-8.
+            values = list(map(bytes.decode, map(_VALUE, datas)))
+        except UnicodeDecodeError:
+            values = [value.decode("utf-8", "replace") for value in map(_VALUE, datas)]
+        ids = repeat(self._last_event_id)  # no block is open: the id buffer is committed
+        return list(map(_new_event, repeat(_SSE), zip(names, values, ids, _NONES, strict=False)))
+
+    def _open_block(self, lines: list[bytes], size: int) -> tuple[list[Any], list[bytes]]:
+        """For ``feed``: the records of ``lines`` (whole lines, ``size`` bytes with their
+        line ends, the last one blank) that cannot take the bulk path, and the lines left
+        for it: a block already open is finished line by line, and all of a region over
+        the limit goes line by line, which checks every size."""
+        if size > self._max:
+            return self._slow_records(lines), []
+        cut = lines.index(b"") + 1
+        return self._slow_records(lines[:cut]), lines[cut:]
+
+    def _slow_records(self, lines: list[bytes]) -> list[Any]:
+        """The records of ``lines`` by the line-by-line loop: its events, flattened to
+        [type, data, ...] for a raw decoder."""
+        events = self._lines(self._text(lines))
+        if self._raw:
+            return list(chain.from_iterable(map(_TYPE_DATA, events)))
+        return events
+
+    def _slow_start(self, data: bytes) -> bytes:
+        """``feed``'s rarer first steps, behind one flag (``_slow``) so that a chunk in the
+        middle of a stream tests one attribute instead of four: a broken stream, the
+        stream's first bytes (a BOM?), an LF to skip after a chunk that ended in CR, a
+        long line going on. Returns the bytes left to frame, every line end as LF."""
         if self._broken is not None:
             raise LimitExceededError(self._broken)
-        if self._undecoded or self._bom:
-            raw = self._undecoded + data
-            if self._bom:
-                if len(raw) < 3 and _BOM.startswith(raw):
-                    self._undecoded = raw
-                    return []
-                self._bom = False
-                if raw.startswith(_BOM):
-                    raw = raw[3:]
-            text, used = utf_8_decode(raw, "replace", False)
-            self._undecoded = raw[used:]
-        else:
-            text, used = utf_8_decode(data, "replace", False)
-            if used != len(data):
-                self._undecoded = bytes(data[used:])
-        if not text:
-            return []
-        if self._skip_lf:
+        if self._bom:
+            data = self._head + data
+            if len(data) < 3 and _BOM.startswith(data):
+                self._head = data
+                return b""
+            self._bom = False
+            self._head = b""
+            if data.startswith(_BOM):
+                data = data[3:]
+        if data and self._skip_lf:
             self._skip_lf = False
-            if text[0] == "\n":
-                text = text[1:]
-                if not text:
-                    return []
-        if "\r" in text:
+            if data[0] == 10:  # LF
+                data = data[1:]
+        # (Membership tests use the byte's value: ``13 in data`` is a memchr, while
+        # ``b"\r" in data`` first tries the operand as an int and raises, 7x slower.)
+        if 13 in data:  # CR
             # A CR ends a line by itself; CRLF is one line end. A trailing CR is a line end
             # now, and the LF that may open the next chunk is then skipped.
-            self._skip_lf = text[-1] == "\r"
-            text = text.replace("\r\n", "\n")
-            if "\r" in text:  # lone CRs are rare: skip the second scan for CRLF streams
-                text = text.replace("\r", "\n")
-        return self._feed_text(text)
+            self._skip_lf = data[-1] == 13
+            data = data.replace(b"\r\n", b"\n")
+            if 13 in data:  # lone CRs are rare: skip the second scan for CRLF streams
+                data = data.replace(b"\r", b"\n")
+        if self._long and data:
+            data = self._feed_long(data)
+        self._slow = self._skip_lf or bool(self._long)
+        return data
 
-    def _feed_text(self, text: str) -> list[ServerSentEvent]:
-        """The events completed by ``text``: decoded, with every line end as LF."""
-        if "\n" not in text:
-            self._tail.append(text)
-            self._tail_len += len(text)
-            if self._tail_len > self._max:
+    def _held(self) -> bool:
+        """Whether the held-back bytes include complete lines (only the first piece can:
+        the pieces after it were appended because they had no line end)."""
+        return bool(self._tail) and 10 in self._tail[0]
+
+    def _read_held_retry(self) -> None:
+        """Apply the ``retry`` fields among the held lines, which are complete, so read.
+
+        Held lines are otherwise processed when their block closes; doing this only when
+        asked (and at ``end``) keeps a scan for ``retry`` off the path of every chunk.
+        """
+        raw = self._tail[0]
+        for line in raw[: raw.rfind(b"\n")].decode("utf-8", "replace").split("\n"):
+            name, colon, value = line.partition(":")
+            if name == "retry":
+                if colon and value[:1] == " ":
+                    value = value[1:]
+                if value.isascii() and value.isdigit() and len(value) < 4300:
+                    self._retry = int(value)
+
+    def _hold(self, rest: bytes) -> None:
+        """Keep ``rest`` (bytes with no blank line, starting a line) for the next chunk;
+        its complete lines are processed now instead if it is longer than ``_hold_limit``,
+        so that held bytes stay few and within the limit."""
+        self._tail = [rest]
+        self._tail_len = len(rest)
+        if self._tail_len > self._hold_limit:
+            self._overflow()
+
+    def _overflow(self) -> None:
+        """The held-back bytes grew past ``_hold_limit``: process their complete lines;
+        a long unterminated line is then kept decoded, and checked against the limit."""
+        if self._held():
+            self._compact()
+        if self._tail_len >= _LONG_LINE or self._tail_len > self._max:
+            self._to_long()
+
+    def _compact(self) -> None:
+        """Process the held complete lines (they open a block but close none), keeping
+        only the unterminated line."""
+        raw = b"".join(self._tail)
+        cut = raw.rfind(b"\n") + 1
+        rest = raw[cut:]
+        self._tail = [rest] if rest else []
+        self._tail_len = len(rest)
+        self._lines(self._text(raw[: cut - 1].split(b"\n")))  # no blank line: no event
+
+    def _to_long(self) -> None:
+        """Keep the unterminated line (the whole tail) decoded, in pieces, from now on:
+        its length is then known in characters, and finishing it costs one join."""
+        raw = b"".join(self._tail)
+        text, used = utf_8_decode(raw, "replace", False)
+        self._long = [text]
+        self._slow = True
+        self._long_len = len(text)
+        self._long_undecoded = raw[used:]
+        if self._long_len > self._max:
+            self._fail(f"a line is longer than max_event_size={self._max} characters")
+        self._tail = []
+        self._tail_len = 0
+
+    def _feed_long(self, data: bytes) -> bytes:
+        """Continue the long unterminated line with ``data``; return what follows its
+        end (nothing while it goes on). Finishing a line dispatches no event."""
+        cut = data.find(b"\n")
+        piece = data if cut < 0 else data[:cut]
+        if self._long_undecoded:
+            piece = self._long_undecoded + piece
+        text, used = utf_8_decode(piece, "replace", cut >= 0)
+        if cut < 0:
+            self._long_undecoded = piece[used:]
+            self._long.append(text)
+            self._long_len += len(text)
+            if self._long_len > self._max:
                 self._fail(f"a line is longer than max_event_size={self._max} characters")
-            return []
-        if self._tail:
-            if self._tail_len >= _LONG_LINE:
-                cut = text.index("\n")
-                events = self._finish_long_line(text[:cut])
-                rest = text[cut + 1 :]
-                return events + self._feed_text(rest) if rest else events
-            self._tail.append(text)
-            text = "".join(self._tail)
-        return self._split_lines(text)
+            return b""
+        self._long_undecoded = b""
+        self._finish_long_line(text)
+        return data[cut + 1 :]
 
-    def _finish_long_line(self, last: str) -> list[ServerSentEvent]:
+    def _finish_long_line(self, last: str) -> None:
         """Complete the long pending line with ``last`` and handle it.
 
         A big event (a ``thread.message.completed`` carries the whole text of the run)
@@ -237,12 +520,12 @@ class SSEDecoder:
         line's prefix is cut from the first piece and the pieces are joined straight into
         the value, so at most two copies (pieces and value) ever exist.
         """
-        pieces = self._tail
-        if self._tail_len + len(last) > self._max:
+        pieces = self._long
+        if self._long_len + len(last) > self._max:
             self._fail(f"a line is longer than max_event_size={self._max} characters")
         pieces.append(last)
-        self._tail = []
-        self._tail_len = 0
+        self._long = []
+        self._long_len = 0
         while len(pieces) > 1 and len(pieces[0]) < 6:
             pieces[0:2] = [pieces[0] + pieces[1]]
         first = pieces[0]
@@ -250,73 +533,26 @@ class SSEDecoder:
             pieces[0] = first[6:] if first.startswith("data: ") else first[5:]
             value = "".join(pieces)
             pieces.clear()
-            self._fields_pending = True
+            self._fields_pending = self._open = True
             self._data.append(value)
             self._data_len += len(value) + 1
             if self._data_len > self._max + 1:
                 self._data_too_long()
-            return []
+            return
         line = "".join(pieces)
         pieces.clear()
-        return self._lines([line])
+        self._lines([line])  # not a blank line: no event
 
-    def _split_lines(self, text: str) -> list[ServerSentEvent]:
-        lines = text.split("\n")
-        partial = lines.pop()
-        self._tail = [partial] if partial else []
-        self._tail_len = len(partial)
-        max_size = self._max
-        if len(text) > max_size:
-            # Only a text longer than the limit can hold an over-long line or event, so
-            # such a (rare) text takes the line-by-line path, which checks every size.
-            if len(partial) > max_size or max(map(len, lines)) > max_size:
-                self._fail(f"a line is longer than max_event_size={max_size} characters")
-            return self._lines(lines)
-        if len(lines) < _BULK_MIN_LINES:
-            return self._lines(lines)
-        # Whole events lie between the first blank line (or the start, if no event is in
-        # progress) and the last one; they go to the bulk path, the edges line by line.
-        if "" not in lines:
-            return self._lines(lines)
-        stop = len(lines) - lines[::-1].index("")
-        start = 0
-        if self._data or self._event is not None or self._fields_pending:
-            start = lines.index("") + 1
-        events = self._lines(lines[:start]) if start else []
-        if start < stop:
-            events += self._bulk(lines[start:stop])
-        if stop < len(lines):
-            events += self._lines(lines[stop:])
-        return events
+    def _text(self, lines: list[bytes]) -> list[str]:
+        """``lines`` (at least one) decoded, for the line-by-line loop; raises if one is
+        longer than the limit, in characters."""
+        raw = b"\n".join(lines)
+        text = raw.decode("utf-8", "replace").split("\n")
+        if len(raw) > self._max and max(map(len, text)) > self._max:
+            self._fail(f"a line is longer than max_event_size={self._max} characters")
+        return text
 
-    def _bulk(self, lines: list[str]) -> list[ServerSentEvent]:
-        """Events of ``lines``, which hold whole blocks and start with no event in progress.
-
-        Real streams are runs of "event: NAME", "data: JSON", "" triples. Checking that
-        shape and slicing the values out with map() keeps the work per event in C (about
-        3x faster than the loop in _lines, measured); any other shape takes that loop.
-        """
-        names = lines[0::3]
-        datas = lines[1::3]
-        if (
-            len(lines) % 3
-            or any(lines[2::3])
-            or not all(map(str.startswith, names, repeat("event: ")))
-            or not all(map(str.startswith, datas, repeat("data: ")))
-            or "event: " in names  # an empty event name means "message": not for this path
-        ):
-            return self._lines(lines)
-        # The state is clean, so the id buffer is the committed last event id.
-        ids = repeat(self._last_event_id)
-        return list(
-            map(
-                _new_event,
-                repeat(_SSE),
-                zip(map(_NAME, names), map(_DATA, datas), ids, _NONES, strict=False),
-            )
-        )
-
-    def _lines(self, lines: list[str]) -> list[ServerSentEvent]:
+    def _lines(self, lines: list[str]) -> list[Any]:
         # The block state lives in locals for the loop and is written back at the end.
         events: list[ServerSentEvent] = []
         data = self._data
@@ -339,8 +575,8 @@ class SSEDecoder:
                 self._last_event_id = id_buffer
                 if data:
                     events.append(
-                        ServerSentEvent(
-                            event or "message", "\n".join(data), id_buffer, retry_buffer
+                        _new_event(
+                            _SSE, (event or "message", "\n".join(data), id_buffer, retry_buffer)
                         )
                     )
                     data = []
@@ -378,6 +614,7 @@ class SSEDecoder:
         self._id_buffer = id_buffer
         self._retry_buffer = retry_buffer
         self._fields_pending = fields_pending
+        self._open = bool(data) or event is not None or fields_pending
         return events
 
     def end(self) -> list[ServerSentEvent]:
@@ -389,6 +626,8 @@ class SSEDecoder:
         :attr:`last_event_id` and :attr:`retry`. Never raises.
         """
         self._truncated = self.pending
+        if self._held():
+            self._read_held_retry()
         self._broken = None
         self._reset_stream()
         return []
@@ -398,6 +637,9 @@ class SSEDecoder:
 
     def _fail(self, message: str) -> NoReturn:
         self._broken = message + "; the stream was abandoned to bound memory use"
+        self._slow = True
         self._tail = []
+        self._long = []
         self._data = []
+        self._open = self._event is not None or self._fields_pending
         raise LimitExceededError(self._broken)

@@ -21,7 +21,11 @@ error it raises carries them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from operator import call
+from typing import Any
+
+from pydantic import ValidationError
 
 from ._errors import (
     APIError,
@@ -30,7 +34,14 @@ from ._errors import (
     StreamEventDecodeError,
     StreamIncompleteError,
 )
-from ._events import AssistantStreamEvent, parse_event
+from ._events import (
+    AssistantStreamEvent,
+    DoneEvent,
+    UnknownEvent,
+    _new_event,
+    _parser,
+    parse_event,
+)
 from ._request import Request
 from ._sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
 from ._status import DEFAULT_MAX_TRAILING_BYTES
@@ -38,6 +49,17 @@ from ._status import DEFAULT_MAX_TRAILING_BYTES
 __all__ = ["DEFAULT_MAX_TRAILING_BYTES", "FEED_SLICE", "AssistantStreamDecoder"]
 
 FEED_SLICE = 4096
+_FEW = 8
+"""Fewer records than this (three events) are decoded by a loop: for them the set-up of
+``feed``'s map() path costs more than it saves (measured at 256-byte to 1 KiB chunks)."""
+_NOTHING: Iterator[Any] = iter(())  # an exhausted iterator, shared: it stays exhausted
+
+# The JSON events a stream yields as they are, by name, filled as each name first comes:
+# all but "error", which the decoder raises instead (parse_event's table has it too, for
+# ErrorEvent). Three tables, so that ``feed`` can look each up with map().
+_CLASSES: dict[str, type[AssistantStreamEvent]] = {}
+_SETTERS: dict[str, Callable[[Any, Any], None]] = {}
+_VALIDATORS: dict[str, Callable[[str | bytes], Any]] = {}
 
 
 class AssistantStreamDecoder:
@@ -63,6 +85,7 @@ class AssistantStreamDecoder:
         request_id: str | None = None,
     ) -> None:
         self._sse = SSEDecoder(max_event_size=max_event_size)
+        self._sse._raw = True  # (type, data bytes) records, see feed
         self.max_trailing_bytes = max_trailing_bytes
         self.request = request
         self.request_id = request_id
@@ -78,31 +101,98 @@ class AssistantStreamDecoder:
         :class:`StreamEventDecodeError` for data that does not fit its event, and
         :class:`LimitExceededError` for an oversized line or event.
         """
+        if self._error is not None or self.done:
+            return self._feed_after(data)
+        try:
+            # Raw records, flat: [type, data, type, data, ...], the data as UTF-8 bytes
+            # straight from the chunk (validated as JSON with no str in between), or as
+            # str when it came by the SSE decoder's line-by-line path.
+            records: list[Any] = self._sse.feed(data)
+        except LimitExceededError as exc:
+            raise self._located(exc) from exc.__cause__
+        return self._typed(records) if records else []
+
+    def _feed_after(self, data: bytes | bytearray | memoryview) -> list[AssistantStreamEvent]:
+        """``feed`` once an error is pending (raise it) or after ``done`` (count bytes)."""
         if self._error is not None:
             raise self._error
-        if self.done:
-            self._trailing += len(data)
-            if self._trailing > self.max_trailing_bytes:
-                raise LimitExceededError(
-                    f"more than {self.max_trailing_bytes} bytes followed the 'done' event",
-                    request=self.request,
-                    request_id=self.request_id,
-                )
-            return []
-        out: list[AssistantStreamEvent] = []
+        self._trailing += len(data)
+        if self._trailing > self.max_trailing_bytes:
+            raise LimitExceededError(
+                f"more than {self.max_trailing_bytes} bytes followed the 'done' event",
+                request=self.request,
+                request_id=self.request_id,
+            )
+        return []
+
+    def _typed(self, records: list[Any]) -> list[AssistantStreamEvent]:
+        """The typed events of raw ``records`` (see ``feed``)."""
+        if len(records) == 2:  # one event, as small chunks bring them
+            name, data = records
+            validate_json = _VALIDATORS.get(name)
+            if validate_json is None:
+                return self._feed_records(records)
+            try:
+                value = validate_json(data)
+            except ValidationError:
+                return self._feed_records(records)
+            event = _new_event(_CLASSES[name])
+            _SETTERS[name](event, value)
+            self.events_seen += 1
+            return [event]
+        if len(records) < _FEW:
+            return self._feed_records(records)
+        names = records[0::2]
         try:
-            for sse in self._sse.feed(data):
-                name = sse.event
+            # The common case, all in C: every event a JSON event already seen, and valid.
+            # A KeyError (a first, unknown, "error" or "done" event) or an invalid one
+            # sends the whole chunk to the loop, which starts again and handles it.
+            values = list(map(call, map(_VALIDATORS.__getitem__, names), records[1::2]))
+        except (KeyError, ValidationError):
+            return self._feed_records(records)
+        out: list[AssistantStreamEvent] = list(map(_new_event, map(_CLASSES.__getitem__, names)))
+        any(map(call, map(_SETTERS.__getitem__, names), out, values))  # (None each)
+        self.events_seen += len(out)
+        return out
+
+    def _feed_records(self, records: list[Any]) -> list[AssistantStreamEvent]:
+        """``feed``, event by event: a few events, the first event of a name, ``done``,
+        ``error``, unknown names, and data that does not fit."""
+        out: list[AssistantStreamEvent] = []
+        pairs = iter(records)
+        try:
+            for name, data in zip(pairs, pairs, strict=False):  # (type, data) pairs
+                validate_json = _VALIDATORS.get(name)
+                if validate_json is not None:
+                    try:
+                        value = validate_json(data)
+                    except ValidationError:
+                        # The error, from the text (its excerpt; and invalid UTF-8
+                        # becomes U+FFFD there, as the SSE decoder promises, which may
+                        # even make the data valid).
+                        out.append(parse_event(name, _text(data)))
+                        continue
+                    event = _new_event(_CLASSES[name])
+                    _SETTERS[name](event, value)
+                    out.append(event)
+                    continue
+                text = _text(data)
                 if name == "error":
-                    self._error = _error_event(sse.data, self.request, self.request_id)
+                    self._error = _error_event(text, self.request, self.request_id)
                     if not out:
                         raise self._error
                     break
-                event = parse_event(name, sse.data)
-                out.append(event)
                 if name == "done":
+                    out.append(DoneEvent(text))
                     self.done = True
                     break
+                entry = _parser(name)
+                if entry is None:
+                    out.append(UnknownEvent(name, text))
+                    continue
+                # The first event of its name: from now on, validated in bulk.
+                _CLASSES[name], _VALIDATORS[name], _SETTERS[name] = entry
+                out.append(parse_event(name, text))
         except (LimitExceededError, StreamEventDecodeError) as exc:
             raise self._located(exc) from exc.__cause__
         self.events_seen += len(out)
@@ -114,13 +204,35 @@ class AssistantStreamDecoder:
 
         Same events and errors, except that an ``error`` event raises as soon as the
         events before it are yielded. The other difference is memory shape: ``feed`` on a
-        64 KiB chunk returns ~400 parsed events at once, and keeping that many objects
-        alive makes the garbage collector scan them again and again (measured: typed
-        decoding fell from ~240k to ~155k events/s). Slicing keeps that rate at every
-        chunk size.
+        64 KiB chunk returns ~400 parsed events at once (~13 objects the garbage collector
+        tracks, each), and holding that many alive through collections makes them move to
+        the old generation and bring on full collections, which in a large heap cost the
+        most (measured, docs/benchmarks.md: typed decoding fell from ~295k to ~80k
+        events/s, as fast as pydantic alone holding the same objects). Slicing keeps the
+        rate at every chunk size and heap size.
+
+        A chunk of at most ``FEED_SLICE`` bytes is one slice: it is decoded when this is
+        called, and the iterator returned hands over its events. (A generator's set-up
+        on every call was a third of the cost of a 64-byte chunk.)
         """
-        view = memoryview(data)
-        for start in range(0, max(len(view), 1), FEED_SLICE):
+        if len(data) <= FEED_SLICE:
+            if self._error is None and not self.done:  # feed, inline: a call saved
+                try:
+                    records: list[Any] = self._sse.feed(data)
+                except LimitExceededError as exc:
+                    raise self._located(exc) from exc.__cause__
+                if not records:
+                    return _NOTHING
+                events = self._typed(records)
+            else:
+                events = self._feed_after(data)
+            if self._error is None:
+                return iter(events)
+            return _then_raise(events, self._error)
+        return self._iter_slices(memoryview(data))
+
+    def _iter_slices(self, view: memoryview) -> Iterator[AssistantStreamEvent]:
+        for start in range(0, len(view), FEED_SLICE):
             yield from self.feed(view[start : start + FEED_SLICE])
             if self._error is not None:
                 # Raised in stream order, right after the events before it: a caller
@@ -159,6 +271,19 @@ class AssistantStreamDecoder:
         else:
             located = type(exc)(exc.message, request=self.request, request_id=self.request_id)
         return located.with_traceback(exc.__traceback__)
+
+
+def _then_raise(
+    events: list[AssistantStreamEvent], error: StreamErrorEvent
+) -> Iterator[AssistantStreamEvent]:
+    """``events``, then ``error`` raised: an error event right after them in one slice."""
+    yield from events
+    raise error
+
+
+def _text(data: str | bytes) -> str:
+    """An event's data as text: it is bytes when it came by the SSE decoder's bulk path."""
+    return data if isinstance(data, str) else data.decode("utf-8", "replace")
 
 
 def _error_event(data: str, request: Request | None, request_id: str | None) -> StreamErrorEvent:
