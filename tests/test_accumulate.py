@@ -18,6 +18,7 @@ from runs_core import (
     MessageFinished,
     RunAccumulator,
     StreamError,
+    ThreadMessageDelta,
     ToolCallCreated,
     ToolCallDeltaApplied,
 )
@@ -66,6 +67,27 @@ def test_text_deltas_append_into_a_message_model() -> None:
     assert isinstance(msg, Message)
     assert isinstance(msg.content[0], TextContentBlock)
     assert msg.content[0].text.value == "Hello! The answer"
+
+
+def test_append_text_after_the_message_is_replaced_lands_in_the_new_snapshot() -> None:
+    text = {"index": 0, "type": "text", "text": {"value": "b"}}
+    part = {"type": "text", "text": {"value": "AB", "annotations": []}}
+    created, first, second, completed, third = events(
+        frame("thread.message.created", message("msg_1", "in_progress", [])),
+        frame("thread.message.delta", message_delta("msg_1", {**text, "text": {"value": "a"}})),
+        frame("thread.message.delta", message_delta("msg_1", text)),
+        frame("thread.message.completed", message("msg_1", "completed", [part])),
+        frame("thread.message.delta", message_delta("msg_1", {**text, "text": {"value": "c"}})),
+    )
+    assert isinstance(second, ThreadMessageDelta) and isinstance(third, ThreadMessageDelta)
+    acc = RunAccumulator()
+    acc.apply(created)
+    acc.apply(first)  # creates the part
+    assert acc.append_text("msg_1", second.data.delta) is not None
+    acc.apply(completed)  # the server's message replaces the snapshot
+    assert acc.append_text("msg_1", third.data.delta) is not None
+    (msg,) = acc.messages
+    assert msg.content[0].text.value == "ABc"  # type: ignore[union-attr]
 
 
 def test_message_delta_reports_part_created_then_its_delta_then_the_message() -> None:

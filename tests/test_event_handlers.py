@@ -879,9 +879,40 @@ def _mixed_text_stream() -> bytes:
     )
 
 
+def _deltas_around_replaced_snapshots() -> bytes:
+    """Deltas for the part the fast path extended last, after events that replace its
+    message (``completed``) or another message's: they must land in the new snapshot."""
+
+    def delta(msg_id: str, value: str) -> bytes:
+        return frame("thread.message.delta", message_delta(msg_id, {
+            "index": 0, "type": "text", "text": {"value": value},
+        }))  # fmt: skip
+
+    return b"".join(
+        [
+            frame("thread.run.created", run("queued")),
+            frame("thread.message.created", message("msg_1", "in_progress", [])),
+            delta("msg_1", "a"),
+            delta("msg_1", "b"),
+            frame("thread.message.created", message("msg_2", "in_progress", [])),
+            delta("msg_2", "x"),
+            delta("msg_1", "c"),
+            delta("msg_2", "y"),
+            frame("thread.message.completed", message("msg_1", "completed", [text_part("AB")])),
+            delta("msg_1", "d"),
+            delta("msg_1", "e"),
+            frame("thread.message.in_progress", message("msg_2", "in_progress", [])),
+            delta("msg_2", "z"),
+            frame("thread.run.completed", run("completed")),
+            DONE,
+        ]
+    )
+
+
 _FAST_PATH_BODIES = [
     text_run_stream(8),
     _mixed_text_stream(),
+    _deltas_around_replaced_snapshots(),
     annotated_text_stream(),
     _two_messages(),
     code_interpreter_stream(),

@@ -33,6 +33,7 @@ from runs_core import (
 from runs_core._stream_decoder import FEED_SLICE
 
 Ev = tuple[str, str, str, int | None]
+MANY = _sse._BULK_LOOP // 3 + 1  # events enough for the map() path
 
 
 def sse(chunks: list[bytes], **kwargs: int) -> tuple[list[Ev], SSEDecoder]:
@@ -60,7 +61,7 @@ def delta(text: str, n: int = 0) -> bytes:
 # --- SSE framing --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("n_events", [1, 2, 4, 5, 12])  # one, the short loop, map()
+@pytest.mark.parametrize("n_events", [1, 2, 5, MANY - 1, MANY])  # one, the short loop, map()
 @pytest.mark.parametrize("nl", [b"\n", b"\r\n", b"\r"])
 def test_ordinary_events_split_at_every_offset(n_events: int, nl: bytes) -> None:
     block = b"event: e" + nl + b'data: {"v":"caf\xc3\xa9"}' + nl + nl
@@ -71,21 +72,21 @@ def test_ordinary_events_split_at_every_offset(n_events: int, nl: bytes) -> None
 
 
 def test_crlf_split_between_cr_and_lf_in_every_position_of_a_bulk_run() -> None:
-    stream = b"event: a\r\ndata: 1\r\n\r\n" * 6
+    stream = b"event: a\r\ndata: 1\r\n\r\n" * MANY
     for cut in range(1, len(stream)):
         if stream[cut - 1 : cut] == b"\r":
             chunks = [stream[:cut], stream[cut:]]
-            assert sse(chunks)[0] == [("a", "1", "", None)] * 6, cut
+            assert sse(chunks)[0] == [("a", "1", "", None)] * MANY, cut
 
 
-@pytest.mark.parametrize("n_events", [1, 3, 6])
+@pytest.mark.parametrize("n_events", [1, 3, MANY])
 def test_multi_line_data_in_a_run_takes_the_line_by_line_path(n_events: int) -> None:
     stream = b"event: a\ndata: 1\ndata: 2\n\n" + b"event: b\ndata: 3\n\n" * n_events
     for chunks in every_split(stream):
         assert sse(chunks)[0] == [("a", "1\n2", "", None)] + [("b", "3", "", None)] * n_events
 
 
-@pytest.mark.parametrize("n_events", [1, 3, 6])
+@pytest.mark.parametrize("n_events", [1, 3, MANY])
 def test_ids_comments_and_blank_lines_in_a_run(n_events: int) -> None:
     stream = (
         b"event: x\ndata: 0\n\n" * n_events
@@ -98,12 +99,12 @@ def test_ids_comments_and_blank_lines_in_a_run(n_events: int) -> None:
         assert sse(chunks)[0] == expected
 
 
-@pytest.mark.parametrize("n_events", [1, 2, 5])
+@pytest.mark.parametrize("n_events", [1, 2, MANY])
 def test_an_empty_event_name_means_message_on_every_path(n_events: int) -> None:
     assert sse([b"event: \ndata: x\n\n" * n_events])[0] == [("message", "x", "", None)] * n_events
 
 
-@pytest.mark.parametrize("n_events", [1, 2, 5])
+@pytest.mark.parametrize("n_events", [1, 2, MANY])
 def test_invalid_utf8_in_bulk_data_becomes_replacement_characters(n_events: int) -> None:
     stream = b"event: e\ndata: a\xffb\xe2\x82\n\n" * n_events
     assert sse([stream])[0] == [("e", "a\ufffdb\ufffd", "", None)] * n_events
@@ -201,8 +202,8 @@ def test_typed_events_at_every_split_match_the_whole(stream: bytes) -> None:
 def test_an_error_event_amid_many_raises_after_the_events_before_it() -> None:
     error = b'event: error\ndata: {"error":{"message":"boom"}}\n\n'
     decoder = AssistantStreamDecoder()
-    events = decoder.feed(delta("a") * 6 + error + delta("b") * 6)
-    assert [e.data.delta.content[0].text.value for e in events] == ["a"] * 6  # type: ignore[union-attr, index]
+    events = decoder.feed(delta("a") * MANY + error + delta("b") * MANY)
+    assert [e.data.delta.content[0].text.value for e in events] == ["a"] * MANY  # type: ignore[union-attr, index]
     with pytest.raises(StreamErrorEvent, match="boom"):
         decoder.feed(b"")
 
@@ -235,7 +236,7 @@ def test_unknown_and_first_seen_names_amid_many_are_kept_in_order() -> None:
 
 def test_invalid_utf8_in_json_validates_as_its_replacement_text() -> None:
     bad = delta("X").replace(b'"X"', b'"a\xffb"')
-    for stream in (bad, bad * 6):
+    for stream in (bad, bad * 6, bad * MANY):
         events = typed([stream])
         assert {e.data.delta.content[0].text.value for e in events} == {"a\ufffdb"}  # type: ignore[attr-defined]
 

@@ -180,6 +180,10 @@ class RunAccumulator:
         self._steps: dict[str, RunStep] = {}
         self._pending: dict[tuple[int, str], _Pending] = {}
         self._last: _Pending | None = None  # the field appended to last (skips the lookup)
+        # (message id, part index, message, its text) of the text part the last common
+        # text delta extended: the next one, nearly always for the same part, skips the
+        # lookups. Any event applied by ``apply`` clears it, so it is never stale.
+        self._text: tuple[str, int, Message, Text] | None = None
 
     # --- reading -------------------------------------------------------------------
 
@@ -225,6 +229,7 @@ class RunAccumulator:
         names) return ``[]``. Raises :class:`StreamError` for a delta naming a message or
         step the stream never created.
         """
+        self._text = None
         if isinstance(event, ThreadMessageDelta):
             return self._message_delta(event.data.id, event.data.delta)
         if isinstance(event, ThreadRunStepDelta):
@@ -296,12 +301,33 @@ class RunAccumulator:
         ``[ContentPartDeltaApplied(message, index, block, part),
         MessageDeltaApplied(delta, message)]``. Any other delta is left unapplied.
         """
-        target = self._text_target(message_id, delta)
-        if target is None:
+        # The checks of _text_target, inline: this runs for nearly every event.
+        content = delta.content
+        if content is None or len(content) != 1 or delta.role is not None:
             return None
-        message, _, block, part = target
-        if block.text is not None and block.text.value:
-            self._append(part.text, "value", block.text.value)
+        block = content[0]
+        if not isinstance(block, TextDeltaBlock) or delta.__pydantic_extra__:
+            return None
+        text = block.text
+        index = block.index
+        if text is None or index is None or text.annotations or text.__pydantic_extra__:
+            return None
+        last = self._text
+        if last is not None and last[0] == message_id and last[1] == index:
+            message, target = last[2], last[3]
+        else:
+            found = self._text_target(message_id, delta)
+            if found is None:
+                return None
+            message, target = found[0], found[3].text
+            self._text = (message_id, index, message, target)
+        value = text.value
+        if value:
+            pending = self._last
+            if pending is not None and pending.model is target and pending.attr == "value":
+                pending.pieces.append(value)
+            else:
+                self._append(target, "value", value)
         return message
 
     def _text_target(

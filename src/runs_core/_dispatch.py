@@ -169,12 +169,16 @@ class HandlerDispatch:
         left unapplied and ``False`` returned: give it to :meth:`feed`.
         """
         data = event.data
-        content = data.delta.content
-        if not content or self._part_index.get(data.id) != content[0].index:
+        delta = data.delta
+        content = delta.content
+        if not content:
             return False
-        if self.accumulator.append_text(data.id, data.delta) is None:
+        message_id = data.id  # (a pydantic field costs ~30 ns a read: each is read once)
+        if self._part_index.get(message_id) != content[0].index:
             return False
-        self.current_message_id = data.id
+        if self.accumulator.append_text(message_id, delta) is None:
+            return False
+        self.current_message_id = message_id
         if self.flush:
             self.accumulator.flush()
         return True

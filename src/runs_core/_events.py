@@ -384,8 +384,17 @@ def text_pieces(event: AssistantStreamEvent) -> list[str]:
     other event. What ``text_deltas`` yields and what a terminal prints."""
     if event.__class__ is not ThreadMessageDelta:
         return []
+    content = event.data.delta.content
+    if content is not None and len(content) == 1:
+        # Nearly every delta: one part. Tested without the comprehension, whose nested
+        # function call was half the cost of text_deltas over the events (~200 ns).
+        part = content[0]
+        if part.__class__ is TextDeltaBlock or isinstance(part, TextDeltaBlock):
+            text = part.text
+            return [text.value] if text is not None and text.value else []
+        return []
     return [
         part.text.value
-        for part in event.data.delta.content or ()
+        for part in content or ()
         if isinstance(part, TextDeltaBlock) and part.text is not None and part.text.value
     ]

@@ -73,9 +73,10 @@ joining them once, straight into its value (see ``SSEDecoder._finish_long_line``
 _HOLD = 16 * 1024
 """At most this many bytes of complete lines are held back, unprocessed, while their block
 is still open (see ``SSEDecoder.feed``)."""
-_BULK_LOOP = 15
-"""Whole blocks of fewer lines than this (four events) take a short loop in ``feed``:
-for them ``map()``'s set-up costs more than it saves (measured at 256-byte chunks)."""
+_BULK_LOOP = 45
+"""Whole blocks of fewer lines than this (fifteen events) take a short loop in ``feed``:
+for them ``map()``'s set-up costs more than it saves (measured at 1 to 4 KiB chunks:
+the loop is 20% faster at six events, even at fifteen, 7% slower at twenty-five)."""
 
 
 class _EventNames(dict[bytes, str]):
