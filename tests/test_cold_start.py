@@ -74,3 +74,29 @@ def test_page_aliases_are_created_on_access() -> None:
         assert RunList is CursorPage[Run]
         """
     )
+
+
+def test_building_a_client_loads_no_module_its_transport_library_does_not() -> None:
+    # The cold-start floor target (docs/benchmarks.md): import + Client() within 10% of the
+    # transport library's own import + client. Kept by design: past what the library
+    # already loads, only this package's own modules are imported (no attrs, inspect,
+    # dataclasses, json, uuid, datetime, certifi...), each record being a hand-written
+    # slotted class (runs_core._frozen).
+    for floor, client in (
+        ("import requests; requests.Session()", "Client(api_key='x', transport='requests')"),
+        ("import trio, h11", "AsyncClient(api_key='x', transport='trio')"),
+        ("import httpx; httpx.Client()", "Client(api_key='x', transport='httpx')"),
+        ("import httpx; httpx.AsyncClient()", "AsyncClient(api_key='x', transport='httpx')"),
+        ("import aiohttp", "AsyncClient(api_key='x', transport='aiohttp')"),
+    ):
+        _run(
+            f"""
+            import sys
+            {floor}
+            before = set(sys.modules)
+            import runs_adapters
+            runs_adapters.{client}
+            extra = sorted({{name.split(".")[0] for name in set(sys.modules) - before}})
+            assert extra == ["runs_adapters", "runs_core"], extra
+            """
+        )

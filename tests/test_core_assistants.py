@@ -19,7 +19,6 @@ from functools import cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import attrs
 import httpx
 import jsonschema
 import openai
@@ -346,7 +345,7 @@ def test_the_contract_check_refuses_what_the_contract_does_not_allow() -> None:
     with pytest.raises(AssertionError):  # not a query parameter of listAssistants
         check_against_contract(b.list_assistants(extra_query={"run_id": "r"}))
     with pytest.raises(AssertionError, match="not in the contract"):
-        check_against_contract(attrs.evolve(b.delete_thread("t"), method="PUT"))
+        check_against_contract(b.delete_thread("t").replace(method="PUT"))
     with pytest.raises(AssertionError, match="takes no body"):
         check_against_contract(b.delete_thread("t", extra_body={"x": 1}))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from runs_core import Request, next_page_request
+from runs_core import Request
 
 if TYPE_CHECKING:
     from runs_core.models import CursorPage
@@ -48,6 +48,8 @@ class PageBase(Generic[T]):
 
     def next_page_request(self) -> Request | None:
         """The request for the following page, or ``None`` on the last page."""
+        from runs_core import next_page_request  # on the first page asked about
+
         return next_page_request(self.request, self.page)
 
     def has_next_page(self) -> bool:

@@ -8,7 +8,6 @@ headers, the request as sent (``http_request``), ``url``, ``method``, ``elapsed`
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -50,6 +49,8 @@ class ResponseInfo:
         self.status_code = response.status
         self.headers: Headers = response.headers
         self.retries_taken = response.retries_taken
+        import datetime  # here, not at import: building a client needs none of it
+
         self.elapsed = datetime.timedelta(seconds=response.elapsed)
         """How long the answering attempt took: to the end of the body, or for a body
         read lazily, to the arrival of the head."""

@@ -11,13 +11,11 @@ from __future__ import annotations
 import os
 import random
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 from runs_core import (
     DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_EVENT_SIZE,
     DEFAULT_MAX_TRAILING_BYTES,
     NOT_GIVEN,
     ClientConfig,
@@ -29,7 +27,6 @@ from runs_core import (
     Response,
     RetryPolicy,
     TimeoutArg,
-    azure_config,
     configure_logging,
     send_with_retries,
 )
@@ -112,6 +109,11 @@ _AZURE_CONFIG_KEYS = (
 )  # fmt: skip
 
 
+_POLICIES: dict[int, RetryPolicy] = {}
+# ``parse_response`` once imported: it imports the models, which wait for the first response.
+_PARSE: dict[str, Callable[[Request, int, Any, bytes], Any]] = {}
+
+
 class Settings:
     """A client's configuration and the sans-I/O steps of a call (no I/O here)."""
 
@@ -126,6 +128,8 @@ class Settings:
         if azure:
             given: dict[str, Any] = dict(options)
             picked = {key: given[key] for key in _AZURE_CONFIG_KEYS if key in given}
+            from runs_core import azure_config  # Azure clients only
+
             self.config = azure_config(os.environ, **picked)
         else:
             plain = cast("ClientOptions", options)
@@ -145,13 +149,22 @@ class Settings:
             )
         self.builder = RequestBuilder(self.config)
         self.max_body_bytes = options.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
-        self.max_event_size = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
+        # Its default lives with the SSE decoder, loaded with the first stream.
+        self._max_event_size = options.get("max_event_size")
         self.max_trailing_bytes = options.get("max_trailing_bytes", DEFAULT_MAX_TRAILING_BYTES)
         # Only the limits given: a transport keeps its own defaults for the rest.
         self.pool_limits: dict[str, Any] = {
             name: options[name] for name in ("max_connections", "max_keepalive") if name in options
         }
         PoolLimits.of(**self.pool_limits)  # refused here, whatever the transport
+
+    @property
+    def max_event_size(self) -> int:
+        if self._max_event_size is None:
+            from runs_core import DEFAULT_MAX_EVENT_SIZE
+
+            return DEFAULT_MAX_EVENT_SIZE
+        return self._max_event_size
 
     @classmethod
     def build(cls, client: str, **options: Unpack[ClientOptions]) -> Settings:
@@ -173,12 +186,16 @@ class Settings:
     @staticmethod
     def idempotency_key() -> str:
         """A fresh key per call; every retry of that call repeats it."""
+        import uuid  # on the first call that needs a key, not at import
+
         return f"runs-{uuid.uuid4().hex}"
 
     @staticmethod
     def send_flow(request: Request) -> Flow[Response]:
         """Send ``request``, retrying as its ``max_retries`` and the server allow."""
-        policy = RetryPolicy(max_retries=request.max_retries)
+        policy = _POLICIES.get(request.max_retries)
+        if policy is None:  # frozen, so one per retry count serves every call
+            policy = _POLICIES[request.max_retries] = RetryPolicy(max_retries=request.max_retries)
         return send_with_retries(request, policy, now=time.time, jitter=random.random)
 
     def poll_flow(
@@ -196,9 +213,12 @@ class Settings:
     @staticmethod
     def parse(request: Request, response: Response) -> Any:
         """The typed result of a buffered response (the models load on first use)."""
-        from runs_core import parse_response
+        parse = _PARSE.get("parse")
+        if parse is None:
+            from runs_core import parse_response
 
-        return parse_response(request, response.status, response.headers, response.body or b"")
+            parse = _PARSE["parse"] = parse_response
+        return parse(request, response.status, response.headers, response.body or b"")
 
     def __repr__(self) -> str:
         return f"Settings(base_url={self.config.base_url!r})"

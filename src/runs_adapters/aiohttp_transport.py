@@ -22,8 +22,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import aiohttp
 import yarl
@@ -38,8 +37,6 @@ from runs_core import (
     Request,
 )
 
-from ._transport import unchained
-
 __all__ = ["AiohttpResponse", "AiohttpTransport"]
 
 # Headers aiohttp would add on its own (its User-Agent, gzip, an octet-stream Content-Type
@@ -47,21 +44,33 @@ __all__ = ["AiohttpResponse", "AiohttpTransport"]
 _SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "Content-Type", "User-Agent")
 
 
-@contextlib.contextmanager
-def _aiohttp_errors(request: Request) -> Iterator[None]:
-    """Map aiohttp's failures, while sending or while reading a body, to the core's errors.
+_FAILURES = (aiohttp.ClientError, OSError)
+
+
+def _mapped(exc: BaseException, request: Request) -> APIConnectionError:
+    """The core's error for one of aiohttp's failures (``_FAILURES``), while sending or
+    while reading a body.
 
     aiohttp's own timeouts subclass ``asyncio.TimeoutError``, which is the builtin
     ``TimeoutError`` (an ``OSError``) on Python 3.11, so it is checked first. A truncated
-    body is a ``ClientPayloadError``, so it raises rather than ending short.
+    body is a ``ClientPayloadError``, so it raises rather than ending short. Callers raise
+    the error after their ``except`` block, so nothing is chained to it: aiohttp's
+    exceptions may hold its request_info, real headers included (see ``unchained``).
+    Written as ``try``/``except`` at each site rather than a context manager, as every
+    call passes through both.
     """
-    with unchained():  # aiohttp's exceptions may hold its request_info: real headers
-        try:
-            yield
-        except TimeoutError as exc:
-            raise APITimeoutError(f"Request timed out: {exc!r}", request=request) from None
-        except (aiohttp.ClientError, OSError) as exc:
-            raise APIConnectionError(f"Connection error: {exc!r}", request=request) from None
+    if isinstance(exc, TimeoutError):
+        return APITimeoutError(f"Request timed out: {exc!r}", request=request)
+    return APIConnectionError(f"Connection error: {exc!r}", request=request)
+
+
+def _timeout(seconds: float | None) -> aiohttp.ClientTimeout:
+    """sock_read bounds each read, never the whole exchange: a long stream may run as long
+    as it keeps delivering, while a stalled one times out. connect bounds the wait for a
+    free pooled connection plus connecting."""
+    return aiohttp.ClientTimeout(
+        total=None, connect=seconds, sock_connect=seconds, sock_read=seconds
+    )
 
 
 def _require_asyncio() -> None:
@@ -86,10 +95,15 @@ class AiohttpResponse:
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
         """The body as it arrives; raises :class:`APIConnectionError` if it is cut short."""
-        with _aiohttp_errors(self._request):
+        try:
             async for chunk in self._response.content.iter_any():
                 yield chunk
-        self._complete = True
+        except _FAILURES as exc:
+            error = _mapped(exc, self._request)
+        else:
+            self._complete = True
+            return
+        raise error  # outside the except block: nothing chained (see ``_mapped``)
 
     async def aclose(self) -> None:
         """Return the connection to the pool if the body was read in full, else drop it."""
@@ -124,6 +138,10 @@ class AiohttpTransport:
             PoolLimits.refuse_for_given_client("ClientSession", max_connections, max_keepalive)
         self.limits = PoolLimits.of(max_connections, max_keepalive)
         self.session = session
+        # A session made here skips aiohttp's automatic headers itself; a caller's session
+        # is told to on every request.
+        self._skip: tuple[str, ...] | None = _SKIP_AUTO_HEADERS
+        self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}  # by request.timeout
 
     async def send(self, request: Request) -> AiohttpResponse:
         """Send ``request`` and return once the head is in; the body is read lazily."""
@@ -133,17 +151,14 @@ class AiohttpTransport:
                 limit=self.limits.max_connections or 0,  # aiohttp's 0: no bound
                 force_close=self.limits.keepalive == 0,
             )
-            self.session = aiohttp.ClientSession(connector=connector)
-        # sock_read bounds each read, never the whole exchange: a long stream may run as
-        # long as it keeps delivering, while a stalled one times out. connect bounds the
-        # wait for a free pooled connection plus connecting.
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=request.timeout,
-            sock_connect=request.timeout,
-            sock_read=request.timeout,
-        )
-        with _aiohttp_errors(request):
+            self.session = aiohttp.ClientSession(
+                connector=connector, skip_auto_headers=_SKIP_AUTO_HEADERS
+            )
+            self._skip = None
+        timeout = self._timeouts.get(request.timeout)
+        if timeout is None:
+            timeout = self._timeouts[request.timeout] = _timeout(request.timeout)
+        try:
             response = await self.session.request(
                 request.method,
                 yarl.URL(request.url, encoded=True),
@@ -151,9 +166,13 @@ class AiohttpTransport:
                 data=request.body,
                 timeout=timeout,
                 allow_redirects=False,
-                skip_auto_headers=_SKIP_AUTO_HEADERS,
+                skip_auto_headers=self._skip,
             )
-        return AiohttpResponse(response, request)
+        except _FAILURES as exc:
+            error = _mapped(exc, request)
+        else:
+            return AiohttpResponse(response, request)
+        raise error  # outside the except block: nothing chained (see ``_mapped``)
 
     async def sleep(self, seconds: float) -> None:
         """Pause on the running asyncio loop."""

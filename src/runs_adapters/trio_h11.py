@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-from collections.abc import AsyncIterator, Iterator
-from typing import cast
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from typing import TypeVar, cast
 from urllib.parse import urlsplit
 
-import certifi
 import h11
 import trio
 
@@ -41,6 +40,7 @@ from ._transport import unchained
 __all__ = ["TrioResponse", "TrioTransport", "default_ssl_context"]
 
 _Origin = tuple[str, str, int]
+_T = TypeVar("_T")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # OSError covers socket and ssl errors; trio wraps most of them in BrokenResourceError.
 _FAILURES = (OSError, trio.BrokenResourceError, trio.ClosedResourceError, h11.RemoteProtocolError)
@@ -48,6 +48,8 @@ _FAILURES = (OSError, trio.BrokenResourceError, trio.ClosedResourceError, h11.Re
 
 def default_ssl_context(verify: bool = True) -> ssl.SSLContext:
     """A client context trusting certifi's CA bundle, or checking nothing if not ``verify``."""
+    import certifi  # on first https use: loading it and its CA bundle is not free
+
     context = ssl.create_default_context(cafile=certifi.where())
     if not verify:
         context.check_hostname = False
@@ -69,6 +71,37 @@ def _io(request: Request) -> Iterator[None]:
         except _FAILURES as exc:
             detail = exc.__cause__ or exc  # the wrapped ssl/socket error says what went wrong
             raise APIConnectionError(f"Connection error: {detail!r}", request=request) from None
+
+
+def _connection_error(exc: BaseException, request: Request) -> APIConnectionError:
+    detail = exc.__cause__ or exc  # the wrapped ssl/socket error says what went wrong
+    return APIConnectionError(f"Connection error: {detail!r}", request=request)
+
+
+async def _bounded(
+    step: Awaitable[_T], request: Request, scope: trio.CancelScope | None = None
+) -> _T:
+    """Await one socket read or write, bounded by ``request.timeout``, its failures mapped
+    as :func:`_io` maps them; the same thing without a context manager around it, as
+    every call makes a few of these.
+
+    Given the ``scope`` an exchange runs in, the step moves that scope's deadline to
+    ``timeout`` from now instead of entering a scope of its own (the exchange maps the
+    scope's expiry to :class:`APITimeoutError`): each step is still bounded alone."""
+    timeout = request.timeout
+    try:
+        if timeout is None:
+            return await step
+        if scope is not None:
+            scope.deadline = trio.current_time() + timeout
+            return await step
+        with trio.CancelScope(deadline=trio.current_time() + timeout):
+            return await step
+    except _FAILURES as exc:
+        error: APIConnectionError = _connection_error(exc, request)
+    else:  # the scope's deadline passed and the scope caught its own cancellation
+        error = APITimeoutError(request=request)
+    raise error  # outside the except block: nothing chained (see ``unchained``)
 
 
 def _require_trio() -> None:
@@ -94,26 +127,41 @@ class _Connection:
         self.eof = False  # h11 reports DONE after a close-delimited body, yet the socket is dead
         self.closed = False  # discarded: no longer counted against the pool's bound
 
-    async def write(self, event: h11.Event, request: Request) -> None:
+    async def write(
+        self, event: h11.Event, request: Request, scope: trio.CancelScope | None = None
+    ) -> None:
         data = self.h11.send(event)
         if data:
-            with _io(request):
-                await self.stream.send_all(data)
+            await _bounded(self.stream.send_all(data), request, scope)
 
-    async def next_event(self, request: Request) -> h11.Event:
-        """The next h11 event, reading from the socket (each read bounded) as needed."""
+    async def next_event(
+        self, request: Request, scope: trio.CancelScope | None = None
+    ) -> h11.Event:
+        """The next h11 event, reading from the socket (each read bounded) as needed.
+
+        Only a read is bounded by the timeout: events h11 already holds (a small body
+        usually arrives with its head) cost no cancel scope."""
+        machine = self.h11
         while True:
-            with _io(request):
-                event = self.h11.next_event()
+            try:
+                event = machine.next_event()
+            except h11.RemoteProtocolError as exc:
+                error = _connection_error(exc, request)
+            else:
                 if isinstance(event, h11.Event):
                     return event
                 if event is h11.PAUSED:  # only after a complete response; a bug if reached
-                    raise h11.RemoteProtocolError("response already complete")
-                data = await self.stream.receive_some(self.chunk_size)
-                self.got_bytes = self.got_bytes or bool(data)
-                self.eof = not data
-                # h11 takes any bytes-like object; b"" tells it the peer closed.
-                self.h11.receive_data(cast(bytes, data))
+                    error = _connection_error(
+                        h11.RemoteProtocolError("response already complete"), request
+                    )
+                else:
+                    data = await _bounded(self.stream.receive_some(self.chunk_size), request, scope)
+                    self.got_bytes = self.got_bytes or bool(data)
+                    self.eof = not data
+                    # h11 takes any bytes-like object; b"" tells it the peer closed.
+                    machine.receive_data(cast(bytes, data))
+                    continue
+            raise error  # outside the except block: nothing chained (see ``unchained``)
 
     def reusable(self) -> bool:
         return not self.eof and self.h11.our_state is self.h11.their_state is h11.DONE
@@ -223,6 +271,7 @@ class TrioTransport:
         self._waiting: dict[_Origin, trio.lowlevel.ParkingLot] = {}
         self._closed = False
         self.connections_opened = 0
+        self._origins: dict[str, _Origin] = {}  # by scheme://authority, parsed once
 
     async def send(self, request: Request) -> TrioResponse:
         """Send ``request`` and return once the response head is in.
@@ -235,7 +284,11 @@ class TrioTransport:
         if self._closed:
             raise RuntimeError("TrioTransport.send() called after aclose()")
         _require_trio()
-        origin = _origin(request.url)
+        origin = self._origins.get(_authority(request.url))
+        if origin is None:
+            origin = _origin(request.url)
+            if len(self._origins) < 64:  # a client talks to one or two servers
+                self._origins[_authority(request.url)] = origin
         conn = await self._acquire(origin, request, fresh=False)
         while True:
             try:
@@ -270,6 +323,10 @@ class TrioTransport:
         """An idle pooled connection (unless ``fresh``), else a new one if the origin is
         under ``max_connections``, else wait (within the request's timeout) for one
         to be released."""
+        if not fresh and not self._closed:
+            idle = self._idle.get(origin)
+            if idle:  # the usual case, before any clock reading
+                return idle.pop()  # the most recently used is least likely stale
         deadline = None if request.timeout is None else trio.current_time() + request.timeout
         while True:
             if self._closed:
@@ -343,7 +400,21 @@ class TrioTransport:
         return _Connection(origin, stream, self._chunk_size)
 
     async def _exchange(self, conn: _Connection, origin: _Origin, request: Request) -> h11.Response:
-        """Write the whole request, then read up to the final (non-1xx) response head."""
+        """Write the whole request, then read up to the final (non-1xx) response head:
+        in one cancel scope, each write and read bounded by the timeout in turn."""
+        if request.timeout is None:
+            return await self._write_and_read_head(conn, origin, request, None)
+        with trio.CancelScope() as scope:
+            return await self._write_and_read_head(conn, origin, request, scope)
+        raise APITimeoutError(request=request)  # the scope caught its own cancellation
+
+    async def _write_and_read_head(
+        self,
+        conn: _Connection,
+        origin: _Origin,
+        request: Request,
+        scope: trio.CancelScope | None,
+    ) -> h11.Response:
         headers = list(request.headers)
         names = {name.lower() for name, _ in headers}
         if "host" not in names:
@@ -351,12 +422,12 @@ class TrioTransport:
         if request.body is not None and not names & {"content-length", "transfer-encoding"}:
             headers.append(("Content-Length", str(len(request.body))))
         head = h11.Request(method=request.method, target=request.path, headers=headers)
-        await conn.write(head, request)
+        await conn.write(head, request, scope)
         if request.body:
-            await conn.write(h11.Data(data=request.body), request)
-        await conn.write(h11.EndOfMessage(), request)
+            await conn.write(h11.Data(data=request.body), request, scope)
+        await conn.write(h11.EndOfMessage(), request, scope)
         while True:
-            event = await conn.next_event(request)
+            event = await conn.next_event(request, scope)
             if isinstance(event, h11.Response):
                 return event
             if not isinstance(event, h11.InformationalResponse):
@@ -375,6 +446,17 @@ def _origin(url: str) -> _Origin:
     except ValueError as exc:
         raise InvalidRequestError(f"bad port in URL {url!r}") from exc
     return scheme, parts.hostname, port
+
+
+def _authority(url: str) -> str:
+    """``url`` up to its path: what :func:`_origin` reads, as a cache key."""
+    start = url.find("://") + 3
+    end = len(url)
+    for mark in "/?#":
+        found = url.find(mark, start)
+        if 0 <= found < end:
+            end = found
+    return url[:end]
 
 
 def _host_header(origin: _Origin) -> str:

@@ -10,7 +10,6 @@ what is refused because it could never be sent (see ``_builders`` for the whole 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -96,6 +95,11 @@ def path_id(name: str, value: object) -> str:
     return query_text(value)
 
 
+# What ``quote(..., safe="")`` leaves as it is, minus ``.`` and ``~`` (kept out so the
+# dot-segment rule below still sees them): an id made of these alone needs no quoting.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def segment(name: str, value: object) -> str:
     """``value`` as one percent-encoded path segment that can never move the path.
 
@@ -103,6 +107,8 @@ def segment(name: str, value: object) -> str:
     segment that clients and servers resolve (RFC 3986, 5.2.4): ``/threads/../runs`` would
     become ``/runs``. Encoding the dots keeps it a literal segment.
     """
+    if type(value) is str and _UNQUOTED.fullmatch(value):  # ids as the API makes them
+        return value
     encoded = quote(path_id(name, value), safe="")
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
@@ -132,6 +138,9 @@ class BuilderBase:
     __slots__ = ()
 
     config: ClientConfig
+    # The headers of a call with no per-call ones (no idempotency key, no extra headers,
+    # no token provider), by (stream, has_body); ``RequestBuilder`` supplies the dict.
+    fixed_headers: dict[tuple[bool, bool], tuple[tuple[str, str], ...]]
 
     @staticmethod
     def _include(include: Include | NotGiven | None) -> list[tuple[str, str]]:
@@ -208,6 +217,8 @@ class BuilderBase:
         # as the SDK does (RFC 9110, 8.6); there is no Content-Type for no content.
         data = b"" if body is None and method == "POST" else None
         if body is not None:
+            import json  # on the first request with a body, not at import
+
             try:
                 text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
                 data = text.encode()
@@ -228,6 +239,23 @@ class BuilderBase:
         )
 
     def _headers(
+        self,
+        stream: bool,
+        has_body: bool,
+        idempotency_key: str | None,
+        extra_headers: Mapping[str, str] | None,
+    ) -> tuple[tuple[str, str], ...]:
+        config = self.config
+        if idempotency_key is None and not extra_headers and config.token_provider is None:
+            # Nothing that changes per call: built and checked once per (stream, has_body).
+            key = (stream, has_body)
+            found = self.fixed_headers.get(key)
+            if found is None:
+                found = self.fixed_headers[key] = self._merge_headers(stream, has_body, None, None)
+            return found
+        return self._merge_headers(stream, has_body, idempotency_key, extra_headers)
+
+    def _merge_headers(
         self,
         stream: bool,
         has_body: bool,

@@ -27,8 +27,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ._build_assistants import AssistantRequests
 from ._build_base import (
     USER_AGENT,
@@ -43,6 +41,7 @@ from ._build_base import (
 from ._build_messages import MessageRequests
 from ._build_threads import ThreadRequests
 from ._config import ClientConfig
+from ._frozen import Frozen
 from ._request import Request, ResultKind
 from ._types import NOT_GIVEN, NotGiven
 
@@ -54,8 +53,7 @@ __all__ = ["USER_AGENT", "RequestBuilder"]
 INCLUDE_FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 
 
-@attrs.frozen
-class RequestBuilder(AssistantRequests, ThreadRequests, MessageRequests, BuilderBase):
+class RequestBuilder(Frozen, AssistantRequests, ThreadRequests, MessageRequests, BuilderBase):
     """Builds the requests of the Assistants API for one :class:`ClientConfig`.
 
     Runs and run steps are built here; assistants, threads (and create-and-run) and
@@ -63,7 +61,16 @@ class RequestBuilder(AssistantRequests, ThreadRequests, MessageRequests, Builder
     ``_build_messages``; the shared plumbing is ``_build_base.BuilderBase``.
     """
 
+    __slots__ = ("config", "fixed_headers")
+    _fields = _compared = ("config",)
+    __match_args__ = ("config",)
+
     config: ClientConfig
+    fixed_headers: dict[tuple[bool, bool], tuple[tuple[str, str], ...]]
+
+    def __init__(self, config: ClientConfig) -> None:
+        object.__setattr__(self, "config", config)
+        object.__setattr__(self, "fixed_headers", {})
 
     # -- runs ---------------------------------------------------------------------------
 

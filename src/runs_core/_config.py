@@ -6,14 +6,12 @@ as an argument, and the adapters' clients pass ``os.environ`` when they are buil
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
-import attrs
-
 from ._errors import InvalidRequestError
+from ._frozen import Frozen
 from ._request import SECRET_HEADERS
 from ._types import NOT_GIVEN, NotGiven, TimeoutLike
 
@@ -160,9 +158,15 @@ def _callable(provider: Callable[[], str] | None) -> Callable[[], str] | None:
     return provider
 
 
+def _awaitable(value: object) -> bool:
+    import inspect  # only for a provider that returned something else than a str
+
+    return inspect.isawaitable(value)
+
+
 def _provided_token(provider: Callable[[], str]) -> str:
     token = provider()
-    if inspect.isawaitable(token):
+    if not isinstance(token, str) and _awaitable(token):
         if hasattr(token, "close"):
             token.close()  # never awaited: say why instead of warning about it later
         raise InvalidRequestError(
@@ -179,40 +183,78 @@ def _pairs(mapping: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in (mapping or {}).items())
 
 
-@attrs.frozen(repr=False)
-class ClientConfig:
+class ClientConfig(Frozen):
     """Everything a request builder needs to know about the client that sends the request.
 
     ``repr()`` shows whether an API key is set, never the key itself.
     """
 
-    api_key: str = attrs.field()
-    base_url: str = attrs.field(default=DEFAULT_BASE_URL)
+    __slots__ = (
+        "api_key", "auth_header", "auth_scheme", "base_url", "default_headers",
+        "default_query", "max_retries", "organization", "project", "sensitive_headers",
+        "timeout", "token_provider",
+    )  # fmt: skip
+    _fields = (
+        "api_key", "base_url", "auth_header", "auth_scheme", "token_provider", "organization",
+        "project", "default_headers", "default_query", "timeout", "max_retries",
+        "sensitive_headers",
+    )  # fmt: skip
+    _compared = tuple(name for name in _fields if name != "token_provider")
+
+    api_key: str
+    base_url: str
     # How the key goes out: ``Authorization: Bearer <key>`` by default; a compatible
     # server may want another header (``api-key``) or no scheme (``auth_scheme=""``).
-    auth_header: str = "Authorization"
-    auth_scheme: str = "Bearer"
+    auth_header: str
+    auth_scheme: str
     # Called for every request built, for a token that may have been refreshed (Azure AD
     # tokens); it is sent as ``Authorization: Bearer <token>`` and ``api_key`` is unused.
-    token_provider: Callable[[], str] | None = attrs.field(default=None, eq=False)
-    organization: str | None = None
-    project: str | None = None
-    default_headers: tuple[tuple[str, str], ...] = attrs.field(default=())
-    default_query: tuple[tuple[str, str], ...] = ()
-    timeout: float | None = DEFAULT_TIMEOUT
-    max_retries: int = DEFAULT_MAX_RETRIES
+    token_provider: Callable[[], str] | None
+    organization: str | None
+    project: str | None
+    default_headers: tuple[tuple[str, str], ...]
+    default_query: tuple[tuple[str, str], ...]
+    timeout: float | None
+    max_retries: int
     # Lower-case names of the headers whose values are secrets: the fixed set plus the
     # client's ``sensitive_headers``. Every request built carries it (see Request.redacted).
-    sensitive_headers: frozenset[str] = attrs.field(
-        default=SECRET_HEADERS, converter=secret_header_names
-    )
+    sensitive_headers: frozenset[str]
 
-    @base_url.validator
-    def _check_base_url(self, _attribute: object, value: str) -> None:
-        check_base_url(value)
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        auth_header: str = "Authorization",
+        auth_scheme: str = "Bearer",
+        token_provider: Callable[[], str] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        default_headers: tuple[tuple[str, str], ...] = (),
+        default_query: tuple[tuple[str, str], ...] = (),
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        sensitive_headers: Iterable[str] = SECRET_HEADERS,
+    ) -> None:
+        self._fill(
+            api_key,
+            base_url,
+            auth_header,
+            auth_scheme,
+            token_provider,
+            organization,
+            project,
+            default_headers,
+            default_query,
+            timeout,
+            max_retries,
+            secret_header_names(sensitive_headers),
+        )
+        # The checks, in field order, once every field is set.
+        self._check_key(api_key)
+        check_base_url(base_url)
+        self._check_secrets(default_headers)
 
-    @api_key.validator
-    def _check_key(self, _attribute: object, value: str) -> None:
+    def _check_key(self, value: str) -> None:
         if self.token_provider is not None:
             return
         if not isinstance(value, str) or not value:
@@ -221,8 +263,7 @@ class ClientConfig:
             )
         check_sendable("the API key", value)
 
-    @default_headers.validator
-    def _check_secrets(self, _attribute: object, value: tuple[tuple[str, str], ...]) -> None:
+    def _check_secrets(self, value: tuple[tuple[str, str], ...]) -> None:
         for name, text in value:
             if name.lower() in self.sensitive_headers:
                 check_sendable(f"the value of the {name!r} header", text)

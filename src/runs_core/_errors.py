@@ -15,7 +15,6 @@ Each status class declares its status as a literal (``NotFoundError.status_code`
 
 # No ``from __future__ import annotations`` here: status_class() reads the literal
 # status annotations as objects.
-import inspect
 import typing
 from typing import Any, Literal
 
@@ -227,7 +226,10 @@ class InternalServerError(APIStatusError):
 def _literal_statuses() -> dict[int, type[APIStatusError]]:
     table: dict[int, type[APIStatusError]] = {}
     for cls in APIStatusError.__subclasses__():
-        for status in typing.get_args(inspect.get_annotations(cls).get("status_code")):
+        # The class's own annotations (``inspect.get_annotations``, without importing
+        # inspect at client construction: it costs a few ms).
+        own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
+        for status in typing.get_args(own.get("status_code")):
             table[status] = cls
     return table
 

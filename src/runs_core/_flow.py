@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import TypeVar
 
-import attrs
-
 from ._errors import APIConnectionError
+from ._frozen import Frozen
 from ._request import Request, Response
 from ._retry import RetryPolicy
 from ._status import status_error
@@ -29,27 +28,46 @@ from ._status import status_error
 __all__ = ["Effect", "Failure", "Flow", "Outcome", "Response", "Send", "Sleep", "send_with_retries"]
 
 
-@attrs.frozen
-class Send:
+class Send(Frozen):
     """Send ``request``. For a stream request with a 2xx answer the driver keeps the body
     open and replies with ``Response(body=None)``; otherwise it reads the whole body."""
 
+    __slots__ = ("attempt", "request")
+    _fields = _compared = ("request", "attempt")
+    __match_args__ = ("request", "attempt")
+
     request: Request
-    attempt: int = 0
+    attempt: int
+
+    def __init__(self, request: Request, attempt: int = 0) -> None:
+        object.__setattr__(self, "request", request)
+        object.__setattr__(self, "attempt", attempt)
 
 
-@attrs.frozen
-class Sleep:
+class Sleep(Frozen):
     """Wait ``seconds`` using the transport's clock."""
+
+    __slots__ = ("seconds",)
+    _fields = _compared = ("seconds",)
+    __match_args__ = ("seconds",)
 
     seconds: float
 
+    def __init__(self, seconds: float) -> None:
+        object.__setattr__(self, "seconds", seconds)
 
-@attrs.frozen
-class Failure:
+
+class Failure(Frozen):
     """The transport raised instead of answering (connection error or timeout)."""
 
+    __slots__ = ("error",)
+    _fields = _compared = ("error",)
+    __match_args__ = ("error",)
+
     error: APIConnectionError
+
+    def __init__(self, error: APIConnectionError) -> None:
+        object.__setattr__(self, "error", error)
 
 
 Effect = Send | Sleep

@@ -8,8 +8,11 @@ one type so error objects, raw responses and the retry policy read them the same
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar, overload
 
 __all__ = ["Headers", "HeadersLike"]
+
+_T = TypeVar("_T")
 
 HeadersLike = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
 
@@ -24,19 +27,36 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_index", "_items")
 
     def __init__(self, headers: HeadersLike | None = None) -> None:
-        pairs: list[tuple[str, str]] = []
+        items: tuple[tuple[str, str], ...] = ()
         if headers is not None:
             source = headers.items() if isinstance(headers, Mapping) else headers
-            pairs = [(_text(k), _text(v)) for k, v in source]
-        self._items: tuple[tuple[str, str], ...] = tuple(pairs)
-        index: dict[str, str] = {}
-        for name, value in pairs:
-            key = name.lower()
-            index[key] = f"{index[key]}, {value}" if key in index else value
+            pairs = source if isinstance(source, list | tuple) else list(source)
+            try:  # a response's raw headers: bytes pairs (h11, httpx, aiohttp), decoded at once
+                items = tuple([(k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs])
+            except AttributeError:  # text, or a mix
+                items = tuple([(_text(k), _text(v)) for k, v in pairs])
+        self._items = items
+        index = {name.lower(): value for name, value in items}
+        if len(index) != len(items):  # a repeated name: its values join, in order
+            index = {}
+            for name, value in items:
+                key = name.lower()
+                index[key] = f"{index[key]}, {value}" if key in index else value
         self._index = index
 
     def __getitem__(self, name: str) -> str:
         return self._index[name.lower()]
+
+    @overload
+    def get(self, name: str, /) -> str | None: ...
+
+    @overload
+    def get(self, name: str, /, default: str | _T) -> str | _T: ...
+
+    def get(self, name: str, /, default: object = None) -> object:
+        """The value of ``name`` (any case), or ``default``: ``Mapping.get`` without its
+        exception round trip, as every response is asked for its request id."""
+        return self._index.get(name.lower(), default)
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name.lower() in self._index

@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-import attrs
-
 from ._request import Request
 
 if TYPE_CHECKING:
@@ -40,4 +38,4 @@ def next_page_request(request: Request, page: CursorPage[_T]) -> Request | None:
     kept = [(k, v) for k, v in query if k not in ("after", "before")]
     kept.append((key, cursor))
     url = urlunsplit(parts._replace(query=urlencode(kept, quote_via=quote, safe="")))
-    return attrs.evolve(request, url=url)
+    return request.replace(url=url)

@@ -9,9 +9,8 @@ transport's own pool); what they mean there is in ``docs/transports.md``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ._errors import InvalidRequestError
+from ._frozen import Frozen
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = ["PoolLimits"]
@@ -23,8 +22,7 @@ def _count(name: str, value: object, minimum: int) -> int:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class PoolLimits:
+class PoolLimits(Frozen):
     """The connection limits of one client (per server: a client talks to one).
 
     ``max_connections`` bounds the connections open at once, in use or idle (``None``: no
@@ -34,13 +32,19 @@ class PoolLimits:
     connection after its response.
     """
 
-    max_connections: int | None = 1000
-    max_keepalive: int = 100
+    __slots__ = ("max_connections", "max_keepalive")
+    _fields = _compared = ("max_connections", "max_keepalive")
+    __match_args__ = ("max_connections", "max_keepalive")
 
-    def __post_init__(self) -> None:
-        if self.max_connections is not None:
-            _count("max_connections", self.max_connections, 1)
-        _count("max_keepalive", self.max_keepalive, 0)
+    max_connections: int | None
+    max_keepalive: int
+
+    def __init__(self, max_connections: int | None = 1000, max_keepalive: int = 100) -> None:
+        object.__setattr__(self, "max_connections", max_connections)
+        object.__setattr__(self, "max_keepalive", max_keepalive)
+        if max_connections is not None:
+            _count("max_connections", max_connections, 1)
+        _count("max_keepalive", max_keepalive, 0)
 
     @classmethod
     def of(

@@ -9,11 +9,9 @@ which is what lets the same core drive httpx, aiohttp, trio, requests or a plain
 from __future__ import annotations
 
 import enum
-import json
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import attrs
-
+from ._frozen import Frozen
 from ._headers import Headers
 
 __all__ = ["Request", "Response", "ResultKind"]
@@ -68,8 +66,7 @@ else:
     T = TypeVar("T")
 
 
-@attrs.frozen(repr=False)
-class Request(Generic[T]):
+class Request(Frozen, Generic[T]):
     """One HTTP request, ready for the wire; ``T`` is what its successful answer parses
     into (``Request[Run]``), for type checkers only.
 
@@ -81,6 +78,16 @@ class Request(Generic[T]):
     what errors keep.
     """
 
+    __slots__ = (
+        "body", "headers", "max_retries", "method", "result", "sensitive", "stream", "timeout",
+        "url",
+    )  # fmt: skip
+    _fields = (
+        "method", "url", "headers", "body", "stream", "timeout", "result", "max_retries",
+        "sensitive",
+    )  # fmt: skip
+    _compared = _fields[:-1]  # not ``sensitive``
+
     method: str
     url: str
     headers: tuple[tuple[str, str], ...]
@@ -88,8 +95,22 @@ class Request(Generic[T]):
     stream: bool
     timeout: float | None
     result: ResultKind
-    max_retries: int = 2
-    sensitive: frozenset[str] = attrs.field(default=SECRET_HEADERS, eq=False)
+    max_retries: int
+    sensitive: frozenset[str]
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: tuple[tuple[str, str], ...],
+        body: bytes | None,
+        stream: bool,
+        timeout: float | None,
+        result: ResultKind,
+        max_retries: int = 2,
+        sensitive: frozenset[str] = SECRET_HEADERS,
+    ) -> None:
+        self._fill(method, url, headers, body, stream, timeout, result, max_retries, sensitive)
 
     def header(self, name: str) -> str | None:
         """The value of the first header called ``name`` (any case), or ``None``."""
@@ -116,7 +137,7 @@ class Request(Generic[T]):
         if not any(k.lower() in sensitive for k, _ in self.headers):
             return self
         headers = tuple((k, REDACTED if k.lower() in sensitive else v) for k, v in self.headers)
-        return attrs.evolve(self, headers=headers)
+        return self.replace(headers=headers)
 
     def __repr__(self) -> str:
         sensitive = self.sensitive
@@ -128,8 +149,7 @@ class Request(Generic[T]):
         )
 
 
-@attrs.frozen
-class Response:
+class Response(Frozen):
     """A response's status and headers, and its body once read.
 
     ``body`` is ``None`` while a stream's body is still open on the transport. Errors keep
@@ -138,11 +158,25 @@ class Response:
     end of the body, or to the head of a stream left open), which raw responses report.
     """
 
+    __slots__ = ("body", "elapsed", "headers", "retries_taken", "status")
+    _fields = ("status", "headers", "body", "retries_taken", "elapsed")
+    _compared = ("status", "headers", "body")
+
     status: int
     headers: Headers
     body: bytes | None
-    retries_taken: int = attrs.field(default=0, eq=False)
-    elapsed: float = attrs.field(default=0.0, eq=False)
+    retries_taken: int
+    elapsed: float
+
+    def __init__(
+        self,
+        status: int,
+        headers: Headers,
+        body: bytes | None,
+        retries_taken: int = 0,
+        elapsed: float = 0.0,
+    ) -> None:
+        self._fill(status, headers, body, retries_taken, elapsed)
 
     @property
     def request_id(self) -> str | None:
@@ -165,4 +199,6 @@ class Response:
 
     def json(self) -> Any:
         """The body parsed as JSON (raises ``ValueError`` if it is not JSON)."""
+        import json  # not at import: trio's stack, for one, loads no json module
+
         return json.loads(self.content)

@@ -13,11 +13,9 @@ with jitter, capped at ``max_delay``.
 
 from __future__ import annotations
 
-import datetime
 import math
 
-import attrs
-
+from ._frozen import Frozen
 from ._headers import Headers
 
 __all__ = ["RetryDecision", "RetryPolicy", "retry_after_seconds"]
@@ -25,13 +23,21 @@ __all__ = ["RetryDecision", "RetryPolicy", "retry_after_seconds"]
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
 
-@attrs.frozen
-class RetryDecision:
+class RetryDecision(Frozen):
     """Whether to try again, and how many seconds to wait first."""
 
+    __slots__ = ("delay", "reason", "retry")
+    _fields = _compared = ("retry", "delay", "reason")
+    __match_args__ = ("retry", "delay", "reason")
+
     retry: bool
-    delay: float = 0.0
-    reason: str = ""
+    delay: float
+    reason: str
+
+    def __init__(self, retry: bool, delay: float = 0.0, reason: str = "") -> None:
+        object.__setattr__(self, "retry", retry)
+        object.__setattr__(self, "delay", delay)
+        object.__setattr__(self, "reason", reason)
 
 
 def retry_after_seconds(headers: Headers, *, now: float) -> float | None:
@@ -50,7 +56,8 @@ def retry_after_seconds(headers: Headers, *, now: float) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        import email.utils  # only for an HTTP-date Retry-After; costs ~7 ms at import
+        import datetime  # only for an HTTP-date Retry-After: kept off the import path
+        import email.utils  # costs ~7 ms at import
 
         try:
             when = email.utils.parsedate_to_datetime(raw)
@@ -64,17 +71,29 @@ def retry_after_seconds(headers: Headers, *, now: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-@attrs.frozen
-class RetryPolicy:
+class RetryPolicy(Frozen):
     """When to retry a failed attempt and how long to wait.
 
     ``retries_taken`` counts the retries already made (0 after the first attempt fails).
     """
 
-    max_retries: int = 2
-    initial_delay: float = 0.5
-    max_delay: float = 8.0
-    max_retry_after: float = 60.0
+    __slots__ = ("initial_delay", "max_delay", "max_retries", "max_retry_after")
+    _fields = _compared = ("max_retries", "initial_delay", "max_delay", "max_retry_after")
+    __match_args__ = ("max_retries", "initial_delay", "max_delay", "max_retry_after")
+
+    max_retries: int
+    initial_delay: float
+    max_delay: float
+    max_retry_after: float
+
+    def __init__(
+        self,
+        max_retries: int = 2,
+        initial_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_retry_after: float = 60.0,
+    ) -> None:
+        self._fill(max_retries, initial_delay, max_delay, max_retry_after)
 
     def decide_status(
         self, retries_taken: int, status: int, headers: Headers, *, now: float, jitter: float

@@ -6,8 +6,6 @@ importing the (comparatively heavy) response models.
 
 from __future__ import annotations
 
-import json
-
 from ._errors import (
     APIResponseValidationError,
     APIStatusError,
@@ -65,7 +63,7 @@ class BodyBuffer:
                 request=self.request,
                 request_id=self.request_id,
             )
-        self._chunks.append(bytes(chunk))
+        self._chunks.append(chunk if type(chunk) is bytes else bytes(chunk))
 
     def getvalue(self) -> bytes:
         return b"".join(self._chunks)
@@ -83,6 +81,8 @@ def status_error(
     text = body.decode("utf-8", "replace").strip()
     parsed: object = text
     message = f"Error code: {status}"
+    import json  # on the first error response, not at import
+
     try:
         parsed = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth

@@ -11,7 +11,6 @@ result. Type checkers cannot follow that change of answer, so it is stated here,
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, ParamSpec, Self, TypeVar, cast
@@ -118,6 +117,8 @@ class AsyncStreamedResponse(ResponseInfo):
         return (await self.read()).decode("utf-8", "replace")
 
     async def json(self) -> Any:
+        import json  # on first use, not at import
+
         return json.loads(await self.read())
 
     async def parse(self) -> Any:

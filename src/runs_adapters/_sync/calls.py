@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-import attrs
-
 from runs_core import NotGiven, Request, RequestBuilder, Response
 
 from .._responses import RawResponse
@@ -188,4 +186,4 @@ class StreamingCaller(_ModeCaller):
 def _keep_open(request: Request) -> Request:
     # ``stream=True`` on the descriptor tells the driver to leave a 2xx body unread; the
     # result kind (and so how the body is parsed later) is unchanged.
-    return request if request.stream else attrs.evolve(request, stream=True)
+    return request if request.stream else request.replace(stream=True)

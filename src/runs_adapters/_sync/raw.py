@@ -13,7 +13,6 @@ result. Type checkers cannot follow that change of answer, so it is stated here,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, ParamSpec, Self, TypeVar, cast
@@ -120,6 +119,8 @@ class StreamedResponse(ResponseInfo):
         return (self.read()).decode("utf-8", "replace")
 
     def json(self) -> Any:
+        import json  # on first use, not at import
+
         return json.loads(self.read())
 
     def parse(self) -> Any:
