@@ -228,7 +228,16 @@ class Driver:
         msg.add_text("".join(tail_words))
         self.store.touch_message(msg)
         if self.segment is not None and remaining > 0:
-            self.segment.append(word_delta_bytes(msg.id, tail_words), remaining)
+            # The block's first `remaining` events, as whole periods sharing one bytes
+            # object plus the rest: a finished run kept for replays holds the block and a
+            # period, not a second copy of most of the block.
+            periods, rest = divmod(remaining, len(WORDS))
+            if periods:
+                period = word_delta_bytes(msg.id, WORDS)
+                for _ in range(periods):
+                    self.segment.append(period, len(WORDS))
+            if rest:
+                self.segment.append(word_delta_bytes(msg.id, WORDS[:rest]), rest)
 
     async def close_message(self, completion_tokens: int) -> None:
         msg, step = self.open_msg, self.open_step

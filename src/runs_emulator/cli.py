@@ -16,9 +16,12 @@ from ._retention import DEFAULT_MAX_RUNS
 from .server import (
     DEFAULT_POLL_AFTER_MS,
     DEFAULT_STEP_MS,
+    FILE_SPARE,
+    MAX_CONNECTIONS,
     EmulatorServer,
     is_loopback,
     open_to_all_warning,
+    raise_file_limit,
 )
 
 KEY_ENV = "RUNS_EMULATOR_API_KEY"
@@ -90,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
         "--max-connections",
         type=_at_least(1, int),
         default=None,
-        help="open connections at most (default: 4096, or fewer if the file limit is lower)",
+        help="open connections at most (default: 4096, or fewer if the hard limit on open "
+        "files is lower; the soft limit is raised to fit)",
     )
     parser.add_argument(
         "--run-lifetime-s",
@@ -170,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     api_key = args.api_key if args.api_key is not None else os.environ.get(KEY_ENV) or None
+    # Room for the connection cap (the default's 4,096, or the one asked for) plus spare
+    # files, so a low default soft limit does not cap the emulator below it.
+    raise_file_limit((args.max_connections or MAX_CONNECTIONS) + FILE_SPARE)
     try:
         server = EmulatorServer(
             args.host,

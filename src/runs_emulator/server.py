@@ -36,6 +36,10 @@ EXPIRY_CHECK_S = 0.25
 log = logging.getLogger("runs_emulator")
 
 
+MAX_CONNECTIONS = 4096  # the default cap on open connections
+FILE_SPARE = 100  # files kept free for everything but connections
+
+
 def default_max_connections() -> int:
     """4096, or fewer if the process may not open that many files (leaving 100 spare)."""
     try:
@@ -43,8 +47,28 @@ def default_max_connections() -> int:
     except (OSError, ValueError):  # pragma: no cover - always available on Linux/macOS
         return 1000
     if soft == resource.RLIM_INFINITY:
-        return 4096
-    return max(16, min(4096, soft - 100))
+        return MAX_CONNECTIONS
+    return max(16, min(MAX_CONNECTIONS, soft - FILE_SPARE))
+
+
+def raise_file_limit(wanted: int) -> int:
+    """Raise this process's soft limit on open files toward ``wanted`` (never above the
+    hard limit, never lowering it); the soft limit after, as :func:`default_max_connections`
+    will see it.
+
+    Each connection is a file: with the common default soft limit of 1,024 (256 on macOS)
+    the emulator would cap itself at 924 connections and evict live ones, although the
+    hard limit usually allows far more. The `emulator` command calls this at start."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+            if target > soft:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+                soft = target
+    except (OSError, ValueError):  # pragma: no cover - not permitted: keep the limit
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return int(soft)
 
 
 def is_loopback(host: str) -> bool:
