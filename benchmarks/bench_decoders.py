@@ -9,6 +9,11 @@ would hand them over) and returns how many events it produced; parsers are kept 
 timing, each parser's event count is checked against the count the stream generator
 promises, so a parser that drops or invents events cannot post a flattering number.
 
+A row may also offer an *events* function (``events_of``): the same parser yielding what
+it decoded, in a form comparable across libraries (``sse_item`` here). ``run.py --stream
+FILE`` compares those against ours on a recorded stream, where no generator promises a
+count. It is a separate function so that the timed one stays a bare counting loop.
+
 Timing: each (parser, chunk size) is run ``--repeats`` times with ``time.perf_counter``,
 parsers taking turns, and the median is reported, after a warm-up run; the chunks are cut
 before timing.
@@ -24,9 +29,10 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -36,6 +42,8 @@ import _emulator_process  # noqa: F401  (puts src/ and the repo root on sys.path
 from tests._helpers.streams import STREAMS, chunked, event_count
 
 Parser = Callable[[list[bytes]], int]
+Events = Callable[[list[bytes]], Iterator[Any]]
+"""What a row decoded from the chunks, one comparable item per unit it counts."""
 
 CHUNK_SIZES = (64, 256, 1024, 4096, 16384, 65536)
 BASELINE = "runs SSEDecoder"
@@ -43,11 +51,16 @@ BASELINE = "runs SSEDecoder"
 
 @dataclass
 class Entry:
-    """A registered parser; ``load`` returns the callable or raises ImportError."""
+    """A registered parser; ``load`` returns the callable or raises ImportError.
+
+    ``load_events``, if set, returns the row's events function (see ``events_of``); a row
+    without one (a framer that decodes nothing) can only have its count checked.
+    """
 
     name: str
     load: Callable[[], Parser]
     group: str = "sse"
+    load_events: Callable[[], Events] | None = None
 
 
 PARSERS: dict[str, Entry] = {}
@@ -64,6 +77,29 @@ def register(
         return load
 
     return deco
+
+
+def events_of(name: str) -> Callable[[Callable[[], Events]], Callable[[], Events]]:
+    """Give the registered row ``name`` its events function: decorate a zero-argument
+    loader returning a callable that takes the chunks and yields one comparable item per
+    unit the row's parser counts, the same way the parser reads them."""
+
+    def deco(load: Callable[[], Events]) -> Callable[[], Events]:
+        PARSERS[name].load_events = load
+        return load
+
+    return deco
+
+
+def sse_item(event: str | None, data: str, id: str | None, retry: int | str | None) -> Any:
+    """One SSE event as ``{event, data, id, retry}`` in the spec's terms, whatever the
+    library's spelling: no name is ``message``, no id is ``""``, ``retry`` an int."""
+    return {
+        "event": event or "message",
+        "data": data,
+        "id": id or "",
+        "retry": None if retry is None else int(retry),
+    }
 
 
 @register(BASELINE)
@@ -156,6 +192,66 @@ def _floor() -> Parser:
         return n
 
     return parse
+
+
+# -- events functions: the same parsers, yielding what they decoded (checked, not timed) --
+
+
+@events_of(BASELINE)
+def _ours_events() -> Events:
+    from runs_core import SSEDecoder
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        decoder = SSEDecoder()
+        for chunk in chunks:
+            for e in decoder.feed(chunk):
+                yield sse_item(e.event, e.data, e.id, e.retry)
+        for e in decoder.end():
+            yield sse_item(e.event, e.data, e.id, e.retry)
+
+    return events
+
+
+@events_of("openai SSEDecoder")
+def _openai_events() -> Events:
+    from openai._streaming import SSEDecoder
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        for e in SSEDecoder().iter_bytes(iter(chunks)):
+            yield sse_item(e.event, e.data, e.id, e.retry)
+
+    return events
+
+
+@events_of("httpx-sse")
+def _httpx_sse_events() -> Events:
+    from httpx_sse._decoders import SSEDecoder, SSELineDecoder
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        text_decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        lines = SSELineDecoder()
+        decoder = SSEDecoder()
+        texts = [*map(text_decoder.decode, chunks), text_decoder.decode(b"", True)]
+        for text in texts:
+            for line in lines.decode(text) if text else []:
+                if (e := decoder.decode(line)) is not None:
+                    yield sse_item(e.event, e.data, e.id, e.retry)
+        for line in lines.flush():
+            if (e := decoder.decode(line)) is not None:
+                yield sse_item(e.event, e.data, e.id, e.retry)
+
+    return events
+
+
+@events_of("sseclient-py")
+def _sseclient_events() -> Events:
+    from sseclient import SSEClient
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        for e in SSEClient(iter(chunks)).events():
+            yield sse_item(e.event, e.data, e.id, e.retry)
+
+    return events
 
 
 @dataclass

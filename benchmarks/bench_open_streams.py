@@ -76,8 +76,10 @@ def _transport(name: str, pool: int) -> Any:
 
 
 def _child(url: str, name: str, count: int) -> dict[str, Any]:
+    from bench_many_streams import ensure_files
     from runs_adapters import AsyncClient
 
+    ensure_files(count)
     metadata = {"emulator_step_ms": HOLD_MS}
     out: dict[str, Any] = {}
 

@@ -2,9 +2,11 @@
 
 Each case is a one-line program run as ``python -c``; its wall time, minus the median
 wall time of an empty interpreter (``pass``) started the same way, is what the import and
-construction cost a user's process. Cases take turns within each repeat and the medians
-are reported. The child also times its own statement with ``perf_counter`` (``in_child``),
-which excludes interpreter start-up noise altogether; both are recorded.
+construction cost a user's process. Each of our rows has a floor row (``FLOORS``): the
+same transport library's own import and client, what the user pays without us. Cases
+take turns within each repeat and the medians are reported. The child also times its own
+statement with ``perf_counter`` (``in_child``), which excludes interpreter start-up noise
+altogether; both are recorded.
 """
 
 from __future__ import annotations
@@ -31,15 +33,47 @@ CASES: dict[str, tuple[str, str]] = {
     "empty interpreter": ("", "pass"),
     "runs_core (import only)": ("", "import runs_core"),
     "runs Client (httpx)": ("httpx", "import runs_adapters; runs_adapters.Client(api_key='x')"),
+    "httpx Client (bare)": ("httpx", "import httpx; httpx.Client()"),
     "runs Client (requests)": (
         "requests",
         "import runs_adapters; runs_adapters.Client(api_key='x', transport='requests')",
     ),
+    "requests Session (bare)": ("requests", "import requests; requests.Session()"),
+    "runs AsyncClient (httpx)": (
+        "httpx",
+        "import runs_adapters; runs_adapters.AsyncClient(api_key='x', transport='httpx')",
+    ),
+    "httpx AsyncClient (bare)": ("httpx", "import httpx; httpx.AsyncClient()"),
+    # aiohttp makes a session only inside a running loop, so both rows run one.
     "runs AsyncClient (aiohttp)": (
         "aiohttp",
-        "import runs_adapters; runs_adapters.AsyncClient(api_key='x', transport='aiohttp')",
+        "import asyncio, runs_adapters\n"
+        "async def main():\n"
+        "    async with runs_adapters.AsyncClient(api_key='x', transport='aiohttp'): pass\n"
+        "asyncio.run(main())",
     ),
+    "aiohttp ClientSession (bare)": (
+        "aiohttp",
+        "import asyncio, aiohttp\n"
+        "async def main():\n"
+        "    async with aiohttp.ClientSession(): pass\n"
+        "asyncio.run(main())",
+    ),
+    # The trio stack has no client object: its floor is importing the two libraries.
+    "runs AsyncClient (trio)": (
+        "trio",
+        "import runs_adapters; runs_adapters.AsyncClient(api_key='x', transport='trio')",
+    ),
+    "trio + h11 (bare)": ("trio", "import trio, h11"),
     "openai OpenAI": ("openai", "import openai; openai.OpenAI(api_key='x')"),
+}
+# our row -> the same transport library's own import + client (the floor for that row)
+FLOORS: dict[str, str] = {
+    "runs Client (httpx)": "httpx Client (bare)",
+    "runs Client (requests)": "requests Session (bare)",
+    "runs AsyncClient (httpx)": "httpx AsyncClient (bare)",
+    "runs AsyncClient (aiohttp)": "aiohttp ClientSession (bare)",
+    "runs AsyncClient (trio)": "trio + h11 (bare)",
 }
 BASELINE = "empty interpreter"
 OURS = "runs Client (httpx)"

@@ -29,6 +29,11 @@ it without yielding it; the decoder row drops it too):
 A missing library (openai, httpx) makes its rows raise ImportError at load, so they are
 reported as skipped. Run alone: ``python benchmarks/bench_typed.py [--quick]``.
 
+Every row also has an events function (``bench_decoders.events_of``) for ``run.py
+--stream FILE``: typed rows yield ``typed_item`` of each event (its name and its data as
+the JSON the server sent, as both libraries' ``to_dict`` give it), text rows the text
+fragments themselves.
+
 ``large_heap`` (run by ``run.py``'s decoder section) compares ``feed`` with ``iter_feed``
 in a child process, first as it starts, then after importing the official SDK and its
 Assistants types (~140k live objects, as in an application that uses both), where a
@@ -44,19 +49,20 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _emulator_process  # noqa: F401  (puts src/ on sys.path)
-from bench_decoders import Parser, register
+from bench_decoders import Events, Parser, events_of, register
 
 __all__ = [
     "TEXT_BASELINE",
     "TYPED_BASELINE",
     "expected_count",
+    "typed_item",
 ]
 
 TYPED_BASELINE = "runs AssistantStreamDecoder.iter_feed"
@@ -82,13 +88,49 @@ def expected_count(group: str, data: bytes) -> int:
     return events
 
 
+def typed_item(event: Any) -> dict[str, Any]:
+    """A typed event (ours or the SDK's) as ``{event, data}``, data as plain JSON values.
+
+    Both libraries' models keep what the server sent and dump it back with ``to_dict``
+    (only the fields that were set, under the API's names), so equal items mean equal
+    events whatever the classes; raw data (our ``UnknownEvent``) is parsed if it is JSON.
+    Serializer warnings (a union member the dump did not expect) are not the check's
+    business: the values are still compared.
+    """
+    return {"event": str(event.event), "data": _plain(event.data)}
+
+
+def _plain(data: Any) -> Any:
+    """A model as the JSON values it holds (see ``typed_item``); raw text parsed if JSON."""
+    if hasattr(data, "to_dict"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return data.to_dict(mode="json")
+    if isinstance(data, str):
+        try:
+            return json.loads(data)
+        except ValueError:
+            return data
+    return data
+
+
+def _typed_items(events: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """``typed_item`` of each event that is a run event (not ``done``)."""
+    from runs_core import DoneEvent
+
+    for event in events:
+        if not isinstance(event, DoneEvent):
+            yield typed_item(event)
+
+
 class _Feed:
     """The chunks the mock transport serves next (swapped before every parse)."""
 
-    chunks: ClassVar[list[bytes]] = []
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
 
 
-def _mock_http_client(feed: type[_Feed] | _Feed) -> object:
+def _mock_http_client(feed: _Feed) -> object:
     import httpx
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -186,28 +228,29 @@ def _typed_sdk() -> Parser:
 
 
 def _payloads(data: bytes) -> list[tuple[str, bytes]]:
-    """(event type, data bytes) of each event of a stream from ``tests._helpers.streams``
-    but ``done``: one ``event`` and one ``data`` line per block."""
+    """(event type, data bytes) of each event a typed decoder validates: those the
+    contract names, up to ``done`` or ``error`` (which end a stream, and which our decoder
+    does not yield). Cut with our SSE decoder, outside any timing, so that any stream
+    (comments, CRLF, ids) gives the floor the same payloads."""
+    from runs_core import EVENT_TYPES, SSEDecoder
+
+    decoder = SSEDecoder()
     out = []
-    for block in data.replace(b"\r\n", b"\n").split(b"\n\n"):
-        if not block:
-            continue
-        name_line, data_line = block.split(b"\n")
-        name = name_line.removeprefix(b"event: ").decode()
-        if name != "done":
-            out.append((name, data_line.removeprefix(b"data: ")))
+    for event in [*decoder.feed(data), *decoder.end()]:
+        if event.event in ("done", "error"):
+            break
+        if event.event in EVENT_TYPES:
+            out.append((event.event, event.data.encode()))
     return out
 
 
 @register(VALIDATE_FLOOR, group="typed")
 def _validate_floor() -> Parser:
     """The validation alone, as a floor: the same payloads, cut from the stream before
-    timing (on the first call with a new chunk list: the untimed warm-up run)."""
-    from pydantic import TypeAdapter
-
-    from runs_core import EVENT_TYPES
-
-    adapters = {name: TypeAdapter(model).validate_json for name, (_, model) in EVENT_TYPES.items()}
+    timing (on the first call with a new chunk list: the untimed warm-up run), each given
+    to its model's own validator, the fastest call pydantic has (a ``TypeAdapter`` around
+    the model adds about 12%)."""
+    adapters = _validators()
     cache: list[Any] = [None, []]
 
     def parse(chunks: list[bytes]) -> int:
@@ -220,6 +263,23 @@ def _validate_floor() -> Parser:
         return n
 
     return parse
+
+
+def _validators() -> dict[str, Callable[[Any], Any]]:
+    """Event name -> the validator of its data: the model's own (what the decoder calls),
+    or a ``TypeAdapter`` for a type that is not a model (``done``'s ``str``)."""
+    from pydantic import BaseModel, TypeAdapter
+
+    from runs_core import EVENT_TYPES
+
+    out: dict[str, Callable[[Any], Any]] = {}
+    for name, (_, model) in EVENT_TYPES.items():
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            model.model_rebuild()  # the models defer building their validators
+            out[name] = model.__pydantic_validator__.validate_json
+        else:
+            out[name] = TypeAdapter(model).validate_json
+    return out
 
 
 class _DecoderStream:
@@ -291,6 +351,107 @@ def _text_sdk() -> Parser:
         return n
 
     return parse
+
+
+# -- events functions: the same paths, yielding what they decoded (checked, not timed) --
+
+
+def _core_events(method: str) -> Callable[[], Events]:
+    """The events function of the core decoder's row calling ``method`` on each chunk."""
+
+    def load() -> Events:
+        from runs_core import AssistantStreamDecoder
+
+        def events(chunks: list[bytes]) -> Iterator[Any]:
+            decoder = AssistantStreamDecoder()
+            decode = getattr(decoder, method)
+            for chunk in chunks:
+                yield from _typed_items(decode(chunk))
+            yield from _typed_items(decoder.end())
+
+        return events
+
+    return load
+
+
+events_of(TYPED_BASELINE)(_core_events("iter_feed"))
+events_of("runs AssistantStreamDecoder.feed")(_core_events("feed"))
+
+
+@events_of("runs Client (httpx MockTransport)")
+def _typed_client_events() -> Events:
+    feed = _Feed()
+    runs = _our_client(feed).runs  # type: ignore[attr-defined]
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        feed.chunks = chunks
+        yield from _typed_items(runs.create(_THREAD, stream=True, assistant_id=_ASSISTANT))
+
+    return events
+
+
+@events_of(SDK_TYPED)
+def _typed_sdk_events() -> Events:
+    feed = _Feed()
+    runs = _sdk_client(feed).beta.threads.runs  # type: ignore[attr-defined]
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        feed.chunks = chunks
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield from _typed_items(runs.create(_THREAD, stream=True, assistant_id=_ASSISTANT))
+
+    return events
+
+
+@events_of(VALIDATE_FLOOR)
+def _validate_floor_events() -> Events:
+    adapters = _validators()
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        for name, payload in _payloads(b"".join(chunks)):
+            yield {"event": name, "data": _plain(adapters[name](payload))}
+
+    return events
+
+
+@events_of(TEXT_BASELINE)
+def _text_core_events() -> Events:
+    from runs_adapters.event_handler import AssistantStreamManager
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        with AssistantStreamManager(lambda: _DecoderStream(chunks)) as stream:  # type: ignore[arg-type, return-value]
+            yield from stream.text_deltas
+
+    return events
+
+
+@events_of("runs text_deltas (Client, MockTransport)")
+def _text_client_events() -> Events:
+    feed = _Feed()
+    runs = _our_client(feed).runs  # type: ignore[attr-defined]
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        feed.chunks = chunks
+        with runs.stream(thread_id=_THREAD, assistant_id=_ASSISTANT) as stream:
+            yield from stream.text_deltas
+
+    return events
+
+
+@events_of(SDK_TEXT)
+def _text_sdk_events() -> Events:
+    feed = _Feed()
+    runs = _sdk_client(feed).beta.threads.runs  # type: ignore[attr-defined]
+
+    def events(chunks: list[bytes]) -> Iterator[Any]:
+        feed.chunks = chunks
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            with runs.stream(thread_id=_THREAD, assistant_id=_ASSISTANT) as stream:
+                yield from stream.text_deltas
+
+    return events
 
 
 # -- feed vs iter_feed in a large heap --------------------------------------------------
