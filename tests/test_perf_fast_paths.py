@@ -11,7 +11,9 @@ benchmarks, never asserted.
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -256,3 +258,53 @@ def test_typed_events_are_the_classes_with_their_data() -> None:
     assert event == ThreadMessageDelta(event.data)  # same as built by its __init__
     with pytest.raises(AttributeError):
         event.data = None  # type: ignore[misc, assignment]  # still frozen
+
+
+# --- feed pauses the cycle collector over a large chunk ----------------------------------
+
+
+@pytest.fixture
+def collections() -> Iterator[list[int]]:
+    """The generations collected while the test runs (``gc.callbacks``)."""
+    seen: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        yield seen
+    finally:
+        gc.callbacks.remove(note)
+
+
+def test_no_collection_runs_while_feed_builds_a_large_chunk(collections: list[int]) -> None:
+    chunk = delta("word") * 500  # ~7,000 tracked objects made: ten collections' worth
+    assert len(chunk) > FEED_SLICE and gc.isenabled()
+    events = AssistantStreamDecoder().feed(chunk)
+    assert len(events) == 500 and collections == []
+    assert gc.isenabled()
+    del events
+    AssistantStreamDecoder().feed(chunk[: len(delta("word")) * 3])  # small: no pause
+    assert gc.isenabled()
+
+
+def test_feed_leaves_the_collector_as_it_found_it() -> None:
+    chunk = delta("word") * 500
+    gc.disable()
+    try:
+        AssistantStreamDecoder().feed(chunk)
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.enable()
+    bad = delta("word") * 300 + delta("X").replace(b'"X"', b"7") + delta("word") * 10
+    decoder = AssistantStreamDecoder()
+    with pytest.raises(StreamEventDecodeError):
+        decoder.feed(bad)
+    assert gc.isenabled()  # re-enabled though the chunk raised
+
+
+def test_iter_feed_of_a_large_chunk_does_not_pause_the_collector() -> None:
+    for _ in AssistantStreamDecoder().iter_feed(delta("word") * 500):
+        assert gc.isenabled()
