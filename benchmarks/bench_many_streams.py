@@ -44,6 +44,7 @@ import asyncio
 import cProfile
 import io
 import json
+import os
 import pstats
 import subprocess
 import sys
@@ -58,7 +59,11 @@ TRANSPORTS = ("httpx-async", "aiohttp", "trio")
 LONG = "asst_long"
 WARM_DELTAS = 200
 ONE_REPEATS = 15  # one stream is short: more repeats, for a steady median
-KEEPALIVE = 100  # idle connections kept: our transports' default, for the bare httpx too
+KEEPALIVE = int(os.environ.get("BENCH_KEEPALIVE", "100"))
+"""Idle connections kept: our transports' default, for the bare httpx too; the
+``BENCH_KEEPALIVE`` environment variable (read by the child processes too) changes it, so
+that ``BENCH_KEEPALIVE=1008 python benchmarks/bench_many_streams.py --floor`` shows what
+keeping every connection costs httpx."""
 
 
 @dataclass
@@ -96,7 +101,7 @@ def _transport(name: str, pool: int) -> Any:
     if name == "httpx-async":
         from runs_adapters.httpx_async import HttpxAsyncTransport
 
-        return HttpxAsyncTransport(max_connections=pool)
+        return HttpxAsyncTransport(max_connections=pool, max_keepalive=KEEPALIVE)
     if name == "aiohttp":
         from runs_adapters.aiohttp_transport import AiohttpTransport
 

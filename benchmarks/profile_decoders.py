@@ -186,7 +186,7 @@ def typed_steps(region: bytes, repeats: int) -> list[tuple[str, float]]:
 
     steps: list[tuple[str, Callable[[], object]]] = [
         ("pydantic floor: the model's validate_json", lambda: drain(map(validate_json, datas))),
-        ("the same through TypeAdapter (table's floor row)", lambda: drain(map(adapter, datas))),
+        ("the same through a TypeAdapter", lambda: drain(map(adapter, datas))),
         ("SSE framing, raw records", framing),
         ("event objects around the data", wrap),
         ("validators looked up by name, as the decoder does", by_name),
