@@ -505,3 +505,18 @@ def test_aiohttp_closes_the_session_it_created(server: _Server) -> None:
         assert transport.session.closed
 
     asyncio.run(main())
+
+
+def test_aiohttp_keeps_a_few_timeouts_not_one_per_call(server: _Server) -> None:
+    """Timeouts are kept for reuse (building aiohttp's costs a little on every call), but
+    a caller passing a different timeout to each call must not grow the transport."""
+
+    async def main() -> None:
+        transport = AiohttpTransport()
+        for i in range(40):
+            timeout = 5.0 + i / 1000
+            await read_all(await transport.send(make_request(server.url("/json"), timeout=timeout)))
+        assert 1 <= len(transport._timeouts) <= 16
+        await transport.aclose()
+
+    asyncio.run(main())

@@ -157,7 +157,9 @@ class AiohttpTransport:
             self._skip = None
         timeout = self._timeouts.get(request.timeout)
         if timeout is None:
-            timeout = self._timeouts[request.timeout] = _timeout(request.timeout)
+            timeout = _timeout(request.timeout)
+            if len(self._timeouts) < 16:  # a few distinct timeouts; not one per call
+                self._timeouts[request.timeout] = timeout
         try:
             response = await self.session.request(
                 request.method,
