@@ -405,17 +405,22 @@ def test_body_cut_short_raises_connection_error(kind: Kind, server: _Server, fra
     run(kind, scenario)
 
 
+STALL_TIMEOUT = 1.0
+"""Long enough that connecting on a busy CI machine never runs out of it (0.3 s once did,
+on httpx-async); the routes stall until the test ends, so any bound shows the timeout."""
+
+
 def test_server_silent_before_head_raises_timeout(kind: Kind, server: _Server) -> None:
     async def scenario(t: Any) -> None:
         with pytest.raises(APITimeoutError):
-            await t.send(make_request(server.url("/stall-head"), timeout=0.3))
+            await t.send(make_request(server.url("/stall-head"), timeout=STALL_TIMEOUT))
 
     run(kind, scenario)
 
 
 def test_stalled_body_raises_timeout(kind: Kind, server: _Server) -> None:
     async def scenario(t: Any) -> None:
-        response = await t.send(make_request(server.url("/stall-body"), timeout=0.3))
+        response = await t.send(make_request(server.url("/stall-body"), timeout=STALL_TIMEOUT))
         with pytest.raises(APITimeoutError):
             await read_all(response)
 
