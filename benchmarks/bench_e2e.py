@@ -32,6 +32,7 @@ import contextlib
 import cProfile
 import io
 import json
+import os
 import pstats
 import time
 import warnings
@@ -39,7 +40,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from _emulator_process import median, progress
+from _emulator_process import ROOT, median, progress
 
 THREAD = "thread_bench"
 WARM_DELTAS = 2000
@@ -529,7 +530,23 @@ def profile_httpx_stream(url: str, deltas: int, top: int = 20) -> str:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(top)
-    return out.getvalue()
+    return _short_paths(out.getvalue())
+
+
+def _short_paths(text: str) -> str:
+    """``text`` with this machine's folders cut from file names: the checkout's (paths
+    become relative to it), the installed packages' and the standard library's, so that a
+    profile saved with the results names no folder outside the repository."""
+    import sysconfig
+
+    cuts = [  # the installed packages may lie inside the checkout (a .venv): first
+        (sysconfig.get_paths()["purelib"] + os.sep, "<site-packages>/"),
+        (sysconfig.get_paths()["stdlib"] + os.sep, "<stdlib>/"),
+        (str(ROOT) + os.sep, ""),
+    ]
+    for folder, short in cuts:
+        text = text.replace(folder, short)
+    return text
 
 
 if __name__ == "__main__":
