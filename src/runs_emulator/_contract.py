@@ -17,6 +17,163 @@ from __future__ import annotations
 
 from typing import Any
 
+_TOOL_RESOURCES: dict[str, Any] = {
+    "anyOf": [
+        {
+            "type": "object",
+            "properties": {
+                "code_interpreter": {
+                    "type": "object",
+                    "properties": {
+                        "file_ids": {
+                            "type": "array",
+                            "maxItems": 20,
+                            "items": {"type": "string"},
+                        }
+                    },
+                },
+                "file_search": {
+                    "type": "object",
+                    "properties": {
+                        "vector_store_ids": {
+                            "type": "array",
+                            "maxItems": 1,
+                            "items": {"type": "string"},
+                        }
+                    },
+                },
+            },
+        },
+        {"type": "null"},
+    ]
+}
+"""``tool_resources`` as a thread, assistant or run refers to existing vector stores."""
+
+_TOOL_RESOURCES_CREATING_STORES: dict[str, Any] = {
+    "anyOf": [
+        {
+            "type": "object",
+            "properties": {
+                "code_interpreter": {
+                    "type": "object",
+                    "properties": {
+                        "file_ids": {
+                            "type": "array",
+                            "maxItems": 20,
+                            "items": {"type": "string"},
+                        }
+                    },
+                },
+                "file_search": {
+                    "type": "object",
+                    "properties": {
+                        "vector_store_ids": {
+                            "type": "array",
+                            "maxItems": 1,
+                            "items": {"type": "string"},
+                        },
+                        "vector_stores": {
+                            "type": "array",
+                            "maxItems": 1,
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "file_ids": {
+                                        "type": "array",
+                                        "maxItems": 100000000,
+                                        "items": {"type": "string"},
+                                    },
+                                    "chunking_strategy": {
+                                        "type": "object",
+                                        "oneOf": [
+                                            {
+                                                "type": "object",
+                                                "additionalProperties": False,
+                                                "properties": {
+                                                    "type": {
+                                                        "type": "string",
+                                                        "enum": ["auto"],
+                                                    }
+                                                },
+                                                "required": ["type"],
+                                            },
+                                            {
+                                                "type": "object",
+                                                "additionalProperties": False,
+                                                "properties": {
+                                                    "type": {
+                                                        "type": "string",
+                                                        "enum": ["static"],
+                                                    },
+                                                    "static": {
+                                                        "type": "object",
+                                                        "additionalProperties": False,
+                                                        "properties": {
+                                                            "max_chunk_size_tokens": {
+                                                                "type": "integer",
+                                                                "minimum": 100,
+                                                                "maximum": 4096,
+                                                            },
+                                                            "chunk_overlap_tokens": {
+                                                                "type": "integer"
+                                                            },
+                                                        },
+                                                        "required": [
+                                                            "max_chunk_size_tokens",
+                                                            "chunk_overlap_tokens",
+                                                        ],
+                                                    },
+                                                },
+                                                "required": ["type", "static"],
+                                            },
+                                        ],
+                                    },
+                                    "metadata": {"$ref": "#/components/schemas/Metadata"},
+                                },
+                            },
+                        },
+                    },
+                    "oneOf": [
+                        {"required": ["vector_store_ids"]},
+                        {"required": ["vector_stores"]},
+                    ],
+                },
+            },
+        },
+        {"type": "null"},
+    ]
+}
+"""``tool_resources`` of a create request, which may also create vector stores."""
+
+_RUN_SETTINGS: dict[str, Any] = {
+    "metadata": {"$ref": "#/components/schemas/Metadata"},
+    "temperature": {"anyOf": [{"type": "number", "minimum": 0, "maximum": 2}, {"type": "null"}]},
+    "top_p": {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]},
+    "stream": {"anyOf": [{"type": "boolean"}, {"type": "null"}]},
+    "max_prompt_tokens": {"anyOf": [{"type": "integer", "minimum": 256}, {"type": "null"}]},
+    "max_completion_tokens": {"anyOf": [{"type": "integer", "minimum": 256}, {"type": "null"}]},
+    "truncation_strategy": {
+        "anyOf": [
+            {"allOf": [{"$ref": "#/components/schemas/TruncationObject"}]},
+            {"type": "null"},
+        ]
+    },
+    "tool_choice": {
+        "anyOf": [
+            {"allOf": [{"$ref": "#/components/schemas/AssistantsApiToolChoiceOption"}]},
+            {"type": "null"},
+        ]
+    },
+    "parallel_tool_calls": {"$ref": "#/components/schemas/ParallelToolCalls"},
+    "response_format": {
+        "anyOf": [
+            {"$ref": "#/components/schemas/AssistantsApiResponseFormatOption"},
+            {"type": "null"},
+        ]
+    },
+}
+"""The run settings a run request and a create-and-run request share, from ``metadata`` on."""
+
 SCHEMAS: dict[str, Any] = {
     "AssistantSupportedModels": {
         "type": "string",
@@ -148,102 +305,7 @@ SCHEMAS: dict[str, Any] = {
                     ]
                 },
             },
-            "tool_resources": {
-                "anyOf": [
-                    {
-                        "type": "object",
-                        "properties": {
-                            "code_interpreter": {
-                                "type": "object",
-                                "properties": {
-                                    "file_ids": {
-                                        "type": "array",
-                                        "maxItems": 20,
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            },
-                            "file_search": {
-                                "type": "object",
-                                "properties": {
-                                    "vector_store_ids": {
-                                        "type": "array",
-                                        "maxItems": 1,
-                                        "items": {"type": "string"},
-                                    },
-                                    "vector_stores": {
-                                        "type": "array",
-                                        "maxItems": 1,
-                                        "items": {
-                                            "type": "object",
-                                            "properties": {
-                                                "file_ids": {
-                                                    "type": "array",
-                                                    "maxItems": 100000000,
-                                                    "items": {"type": "string"},
-                                                },
-                                                "chunking_strategy": {
-                                                    "type": "object",
-                                                    "oneOf": [
-                                                        {
-                                                            "type": "object",
-                                                            "additionalProperties": False,
-                                                            "properties": {
-                                                                "type": {
-                                                                    "type": "string",
-                                                                    "enum": ["auto"],
-                                                                }
-                                                            },
-                                                            "required": ["type"],
-                                                        },
-                                                        {
-                                                            "type": "object",
-                                                            "additionalProperties": False,
-                                                            "properties": {
-                                                                "type": {
-                                                                    "type": "string",
-                                                                    "enum": ["static"],
-                                                                },
-                                                                "static": {
-                                                                    "type": "object",
-                                                                    "additionalProperties": False,
-                                                                    "properties": {
-                                                                        "max_chunk_size_tokens": {
-                                                                            "type": "integer",
-                                                                            "minimum": 100,
-                                                                            "maximum": 4096,
-                                                                        },
-                                                                        "chunk_overlap_tokens": {
-                                                                            "type": "integer"
-                                                                        },
-                                                                    },
-                                                                    "required": [
-                                                                        "max_chunk_size_tokens",
-                                                                        "chunk_overlap_tokens",
-                                                                    ],
-                                                                },
-                                                            },
-                                                            "required": ["type", "static"],
-                                                        },
-                                                    ],
-                                                },
-                                                "metadata": {
-                                                    "$ref": "#/components/schemas/Metadata"
-                                                },
-                                            },
-                                        },
-                                    },
-                                },
-                                "oneOf": [
-                                    {"required": ["vector_store_ids"]},
-                                    {"required": ["vector_stores"]},
-                                ],
-                            },
-                        },
-                    },
-                    {"type": "null"},
-                ]
-            },
+            "tool_resources": _TOOL_RESOURCES_CREATING_STORES,
             "metadata": {"$ref": "#/components/schemas/Metadata"},
             "temperature": {
                 "anyOf": [{"type": "number", "minimum": 0, "maximum": 2}, {"type": "null"}]
@@ -353,35 +415,7 @@ SCHEMAS: dict[str, Any] = {
                     {"type": "null"},
                 ]
             },
-            "metadata": {"$ref": "#/components/schemas/Metadata"},
-            "temperature": {
-                "anyOf": [{"type": "number", "minimum": 0, "maximum": 2}, {"type": "null"}]
-            },
-            "top_p": {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]},
-            "stream": {"anyOf": [{"type": "boolean"}, {"type": "null"}]},
-            "max_prompt_tokens": {"anyOf": [{"type": "integer", "minimum": 256}, {"type": "null"}]},
-            "max_completion_tokens": {
-                "anyOf": [{"type": "integer", "minimum": 256}, {"type": "null"}]
-            },
-            "truncation_strategy": {
-                "anyOf": [
-                    {"allOf": [{"$ref": "#/components/schemas/TruncationObject"}]},
-                    {"type": "null"},
-                ]
-            },
-            "tool_choice": {
-                "anyOf": [
-                    {"allOf": [{"$ref": "#/components/schemas/AssistantsApiToolChoiceOption"}]},
-                    {"type": "null"},
-                ]
-            },
-            "parallel_tool_calls": {"$ref": "#/components/schemas/ParallelToolCalls"},
-            "response_format": {
-                "anyOf": [
-                    {"$ref": "#/components/schemas/AssistantsApiResponseFormatOption"},
-                    {"type": "null"},
-                ]
-            },
+            **_RUN_SETTINGS,
         },
         "required": ["assistant_id"],
     },
@@ -461,65 +495,8 @@ SCHEMAS: dict[str, Any] = {
                     {"type": "null"},
                 ]
             },
-            "tool_resources": {
-                "anyOf": [
-                    {
-                        "type": "object",
-                        "properties": {
-                            "code_interpreter": {
-                                "type": "object",
-                                "properties": {
-                                    "file_ids": {
-                                        "type": "array",
-                                        "maxItems": 20,
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            },
-                            "file_search": {
-                                "type": "object",
-                                "properties": {
-                                    "vector_store_ids": {
-                                        "type": "array",
-                                        "maxItems": 1,
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            },
-                        },
-                    },
-                    {"type": "null"},
-                ]
-            },
-            "metadata": {"$ref": "#/components/schemas/Metadata"},
-            "temperature": {
-                "anyOf": [{"type": "number", "minimum": 0, "maximum": 2}, {"type": "null"}]
-            },
-            "top_p": {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]},
-            "stream": {"anyOf": [{"type": "boolean"}, {"type": "null"}]},
-            "max_prompt_tokens": {"anyOf": [{"type": "integer", "minimum": 256}, {"type": "null"}]},
-            "max_completion_tokens": {
-                "anyOf": [{"type": "integer", "minimum": 256}, {"type": "null"}]
-            },
-            "truncation_strategy": {
-                "anyOf": [
-                    {"allOf": [{"$ref": "#/components/schemas/TruncationObject"}]},
-                    {"type": "null"},
-                ]
-            },
-            "tool_choice": {
-                "anyOf": [
-                    {"allOf": [{"$ref": "#/components/schemas/AssistantsApiToolChoiceOption"}]},
-                    {"type": "null"},
-                ]
-            },
-            "parallel_tool_calls": {"$ref": "#/components/schemas/ParallelToolCalls"},
-            "response_format": {
-                "anyOf": [
-                    {"$ref": "#/components/schemas/AssistantsApiResponseFormatOption"},
-                    {"type": "null"},
-                ]
-            },
+            "tool_resources": _TOOL_RESOURCES,
+            **_RUN_SETTINGS,
         },
         "required": ["assistant_id"],
     },
@@ -531,102 +508,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "items": {"$ref": "#/components/schemas/CreateMessageRequest"},
             },
-            "tool_resources": {
-                "anyOf": [
-                    {
-                        "type": "object",
-                        "properties": {
-                            "code_interpreter": {
-                                "type": "object",
-                                "properties": {
-                                    "file_ids": {
-                                        "type": "array",
-                                        "maxItems": 20,
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            },
-                            "file_search": {
-                                "type": "object",
-                                "properties": {
-                                    "vector_store_ids": {
-                                        "type": "array",
-                                        "maxItems": 1,
-                                        "items": {"type": "string"},
-                                    },
-                                    "vector_stores": {
-                                        "type": "array",
-                                        "maxItems": 1,
-                                        "items": {
-                                            "type": "object",
-                                            "properties": {
-                                                "file_ids": {
-                                                    "type": "array",
-                                                    "maxItems": 100000000,
-                                                    "items": {"type": "string"},
-                                                },
-                                                "chunking_strategy": {
-                                                    "type": "object",
-                                                    "oneOf": [
-                                                        {
-                                                            "type": "object",
-                                                            "additionalProperties": False,
-                                                            "properties": {
-                                                                "type": {
-                                                                    "type": "string",
-                                                                    "enum": ["auto"],
-                                                                }
-                                                            },
-                                                            "required": ["type"],
-                                                        },
-                                                        {
-                                                            "type": "object",
-                                                            "additionalProperties": False,
-                                                            "properties": {
-                                                                "type": {
-                                                                    "type": "string",
-                                                                    "enum": ["static"],
-                                                                },
-                                                                "static": {
-                                                                    "type": "object",
-                                                                    "additionalProperties": False,
-                                                                    "properties": {
-                                                                        "max_chunk_size_tokens": {
-                                                                            "type": "integer",
-                                                                            "minimum": 100,
-                                                                            "maximum": 4096,
-                                                                        },
-                                                                        "chunk_overlap_tokens": {
-                                                                            "type": "integer"
-                                                                        },
-                                                                    },
-                                                                    "required": [
-                                                                        "max_chunk_size_tokens",
-                                                                        "chunk_overlap_tokens",
-                                                                    ],
-                                                                },
-                                                            },
-                                                            "required": ["type", "static"],
-                                                        },
-                                                    ],
-                                                },
-                                                "metadata": {
-                                                    "$ref": "#/components/schemas/Metadata"
-                                                },
-                                            },
-                                        },
-                                    },
-                                },
-                                "oneOf": [
-                                    {"required": ["vector_store_ids"]},
-                                    {"required": ["vector_stores"]},
-                                ],
-                            },
-                        },
-                    },
-                    {"type": "null"},
-                ]
-            },
+            "tool_resources": _TOOL_RESOURCES_CREATING_STORES,
             "metadata": {"$ref": "#/components/schemas/Metadata"},
         },
     },
@@ -713,36 +595,7 @@ SCHEMAS: dict[str, Any] = {
                     ]
                 },
             },
-            "tool_resources": {
-                "anyOf": [
-                    {
-                        "type": "object",
-                        "properties": {
-                            "code_interpreter": {
-                                "type": "object",
-                                "properties": {
-                                    "file_ids": {
-                                        "type": "array",
-                                        "maxItems": 20,
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            },
-                            "file_search": {
-                                "type": "object",
-                                "properties": {
-                                    "vector_store_ids": {
-                                        "type": "array",
-                                        "maxItems": 1,
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            },
-                        },
-                    },
-                    {"type": "null"},
-                ]
-            },
+            "tool_resources": _TOOL_RESOURCES,
             "metadata": {"$ref": "#/components/schemas/Metadata"},
             "temperature": {
                 "anyOf": [{"type": "number", "minimum": 0, "maximum": 2}, {"type": "null"}]
@@ -770,36 +623,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "tool_resources": {
-                "anyOf": [
-                    {
-                        "type": "object",
-                        "properties": {
-                            "code_interpreter": {
-                                "type": "object",
-                                "properties": {
-                                    "file_ids": {
-                                        "type": "array",
-                                        "maxItems": 20,
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            },
-                            "file_search": {
-                                "type": "object",
-                                "properties": {
-                                    "vector_store_ids": {
-                                        "type": "array",
-                                        "maxItems": 1,
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            },
-                        },
-                    },
-                    {"type": "null"},
-                ]
-            },
+            "tool_resources": _TOOL_RESOURCES,
             "metadata": {"$ref": "#/components/schemas/Metadata"},
         },
     },
