@@ -301,7 +301,6 @@ class RunAccumulator:
         ``[ContentPartDeltaApplied(message, index, block, part),
         MessageDeltaApplied(delta, message)]``. Any other delta is left unapplied.
         """
-        # The checks of _text_target, inline: this runs for nearly every event.
         content = delta.content
         if content is None or len(content) != 1 or delta.role is not None:
             return None
@@ -316,10 +315,13 @@ class RunAccumulator:
         if last is not None and last[0] == message_id and last[1] == index:
             message, target = last[2], last[3]
         else:
-            found = self._text_target(message_id, delta)
-            if found is None:
+            found = self._messages.get(message_id)
+            if found is None or index >= len(found.content):
                 return None
-            message, target = found[0], found[3].text
+            part = found.content[index]
+            if not isinstance(part, TextContentBlock):
+                return None
+            message, target = found, part.text
             self._text = (message_id, index, message, target)
         value = text.value
         if value:
@@ -330,35 +332,13 @@ class RunAccumulator:
                 self._append(target, "value", value)
         return message
 
-    def _text_target(
-        self, message_id: str, delta: MessageDelta
-    ) -> tuple[Message, int, TextDeltaBlock, TextContentBlock] | None:
-        content = delta.content
-        if content is None or len(content) != 1 or delta.role is not None:
-            return None
-        block = content[0]
-        if not isinstance(block, TextDeltaBlock) or delta.__pydantic_extra__:
-            return None
-        text = block.text
-        index = block.index
-        if text is None or index is None or text.annotations or text.__pydantic_extra__:
-            return None
-        message = self._messages.get(message_id)
-        if message is None or index >= len(message.content):
-            return None
-        part = message.content[index]
-        if not isinstance(part, TextContentBlock):
-            return None
-        return message, index, block, part
-
     def _message_delta(self, message_id: str, delta: MessageDelta) -> list[Change]:
-        target = self._text_target(message_id, delta)
-        if target is not None:  # the common delta: one text fragment, nothing to merge
-            snapshot, at, block, text_part = target
-            if block.text is not None and block.text.value:
-                self._append(text_part.text, "value", block.text.value)
+        snapshot = self.append_text(message_id, delta)
+        if snapshot is not None and delta.content:  # the common delta, applied: one text
+            block = delta.content[0]  # fragment for a text part the message has
+            at = block.index or 0
             return [
-                ContentPartDeltaApplied(snapshot, at, block, text_part),
+                ContentPartDeltaApplied(snapshot, at, block, snapshot.content[at]),
                 MessageDeltaApplied(delta, snapshot),
             ]
         message = self._messages.get(message_id)
