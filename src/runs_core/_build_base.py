@@ -226,17 +226,11 @@ class BuilderBase:
                 raise InvalidRequestError(f"cannot send the body as JSON: {exc}") from None
         headers = self._headers(stream, bool(data), idempotency_key, extra_headers)
         seconds = config.timeout if isinstance(timeout, NotGiven) else timeout_seconds(timeout)
+        # positional: keywords cost a plain call about a tenth of a microsecond each
         return Request(
-            method=method,
-            url=url,
-            headers=headers,
-            body=data,
-            stream=stream,
-            timeout=seconds,
-            result=result,
-            max_retries=config.max_retries,
-            sensitive=config.sensitive_headers,
-        )
+            method, url, headers, data, stream, seconds, result, config.max_retries,
+            config.sensitive_headers,
+        )  # fmt: skip
 
     def _headers(
         self,

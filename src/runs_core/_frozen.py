@@ -26,11 +26,20 @@ class Frozen:
 
     _fields: ClassVar[tuple[str, ...]] = ()
     _compared: ClassVar[tuple[str, ...]] = ()
+    # The slots' own setters, in ``_fields`` order: calling one skips the attribute lookup
+    # ``object.__setattr__`` makes each time (a request and a response are filled per call).
+    _setters: ClassVar[tuple[Any, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._setters = tuple(getattr(cls, name).__set__ for name in cls._fields)
 
     def _fill(self, *values: object) -> None:
         """Set every field, given in ``_fields`` order: what ``__init__`` ends with."""
-        for name, value in zip(self._fields, values, strict=True):
-            object.__setattr__(self, name, value)
+        if len(values) != len(self._setters):
+            raise TypeError(f"{self.__class__.__name__} has {len(self._setters)} fields")
+        for setter, value in zip(self._setters, values, strict=False):  # counted above
+            setter(self, value)
 
     def _values(self) -> tuple[Any, ...]:
         return tuple([getattr(self, name) for name in self._compared])

@@ -46,18 +46,20 @@ _RESULT_TYPES: dict[ResultKind, Callable[[], Any]] = {
     ResultKind.MESSAGE_PAGE: lambda: CursorPage[Message],
     ResultKind.MESSAGE_DELETED: lambda: MessageDeleted,
 }
-# Built on the first response of each kind, not at import (cold start, docs/benchmarks.md).
-_ADAPTERS: dict[ResultKind, pydantic.TypeAdapter[Any]] = {}
+# Built on the first response of each kind, not at import (cold start, docs/benchmarks.md):
+# each kind's ``validate_json``, taken from its ``TypeAdapter``'s validator, since the
+# adapter's own method adds a Python-level check to every call.
+_ADAPTERS: dict[ResultKind, Callable[[bytes], Any]] = {}
 
 
-def _adapter(kind: ResultKind) -> pydantic.TypeAdapter[Any] | None:
-    adapter = _ADAPTERS.get(kind)
-    if adapter is None:
+def _adapter(kind: ResultKind) -> Callable[[bytes], Any] | None:
+    validate = _ADAPTERS.get(kind)
+    if validate is None:
         result_type = _RESULT_TYPES.get(kind)
         if result_type is None:
             return None
-        adapter = _ADAPTERS[kind] = pydantic.TypeAdapter(result_type())
-    return adapter
+        validate = _ADAPTERS[kind] = pydantic.TypeAdapter(result_type()).validator.validate_json
+    return validate
 
 
 def parse_response(request: Request, status: int, headers: Headers, body: bytes) -> Any:
@@ -68,13 +70,13 @@ def parse_response(request: Request, status: int, headers: Headers, body: bytes)
     """
     if not 200 <= status < 300:
         raise status_error(request, status, headers, body)
-    adapter = _adapter(request.result)
-    if adapter is None:
+    validate = _adapter(request.result)
+    if validate is None:
         raise InvalidRequestError(
             f"{request.result.name} responses are streams: decode them with AssistantStreamDecoder"
         )
     try:
-        return adapter.validate_json(body)
+        return validate(body)
     except pydantic.ValidationError as exc:
         errors = exc.errors(include_url=False)
         where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "body"
