@@ -91,19 +91,11 @@ class AiohttpResponse:
         self._request = request
         self._complete = False
         self.status = response.status
-        self.headers = Headers(response.raw_headers)
+        self.headers = Headers.from_raw(response.raw_headers)
 
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+    def aiter_bytes(self) -> AsyncIterator[bytes]:
         """The body as it arrives; raises :class:`APIConnectionError` if it is cut short."""
-        try:
-            async for chunk in self._response.content.iter_any():
-                yield chunk
-        except _FAILURES as exc:
-            error = _mapped(exc, self._request)
-        else:
-            self._complete = True
-            return
-        raise error  # outside the except block: nothing chained (see ``_mapped``)
+        return _Body(self)
 
     async def aclose(self) -> None:
         """Return the connection to the pool if the body was read in full, else drop it."""
@@ -111,6 +103,37 @@ class AiohttpResponse:
             self._response.release()
         else:
             self._response.close()
+
+
+class _Body:
+    """:meth:`AiohttpResponse.aiter_bytes` as a plain async iterator over aiohttp's
+    ``readany``: asyncio hooks every async generator it runs (a weak-set entry made and
+    dropped), a cost each plain call would pay once. At the body's end the response is
+    marked complete, so closing it returns the connection to the pool."""
+
+    __slots__ = ("_read", "_response")
+
+    def __init__(self, response: AiohttpResponse) -> None:
+        self._response = response
+        self._read = response._response.content.readany
+
+    def __aiter__(self) -> _Body:
+        return self
+
+    async def __anext__(self) -> bytes:
+        try:
+            chunk = await self._read()
+        except aiohttp.EofStream:  # how some of aiohttp's readers say "no more"
+            chunk = b""
+        except _FAILURES as exc:
+            error = _mapped(exc, self._response._request)
+            chunk = None
+        if chunk:
+            return chunk
+        if chunk is not None:  # b"": the body's end
+            self._response._complete = True
+            raise StopAsyncIteration
+        raise error  # outside the except block: nothing chained (see ``_mapped``)
 
 
 class AiohttpTransport:

@@ -57,7 +57,7 @@ class HttpxAsyncResponse:
         self._request = request
         self._slot = slot
         self.status = response.status_code
-        self.headers = Headers(response.headers.raw)
+        self.headers = Headers.from_raw(response.headers.raw)
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
         """The body as it arrives; raises :class:`APIConnectionError` if it is cut short."""

@@ -131,7 +131,7 @@ class HttpxResponse:
         self._response = response
         self._request = request
         self.status = response.status_code
-        self.headers = Headers(response.headers.raw)
+        self.headers = Headers.from_raw(response.headers.raw)
 
     def iter_bytes(self) -> Iterator[bytes]:
         """The body as it arrives; raises :class:`APIConnectionError` if it is cut short."""

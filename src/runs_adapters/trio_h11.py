@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Iterator
-from typing import TypeVar, cast
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import h11
@@ -78,6 +78,13 @@ def _connection_error(exc: BaseException, request: Request) -> APIConnectionErro
     return APIConnectionError(f"Connection error: {detail!r}", request=request)
 
 
+# How much earlier than ``timeout`` from now an exchange's deadline may be and still bound
+# its next step (also at most 1% of the timeout): moving a deadline costs trio a context
+# manager and a heap entry, about 3% of a plain call's CPU, so a step that follows another
+# within this slack keeps the deadline already set.
+_REARM_SLACK = 0.001
+
+
 async def _bounded(
     step: Awaitable[_T], request: Request, scope: trio.CancelScope | None = None
 ) -> _T:
@@ -85,15 +92,19 @@ async def _bounded(
     as :func:`_io` maps them; the same thing without a context manager around it, as
     every call makes a few of these.
 
-    Given the ``scope`` an exchange runs in, the step moves that scope's deadline to
-    ``timeout`` from now instead of entering a scope of its own (the exchange maps the
-    scope's expiry to :class:`APITimeoutError`): each step is still bounded alone."""
+    Given the ``scope`` an exchange runs in (entered with a deadline ``timeout`` ahead),
+    the step moves that scope's deadline to ``timeout`` from now instead of entering a
+    scope of its own (the exchange maps the scope's expiry to
+    :class:`APITimeoutError`), unless the deadline is within ``_REARM_SLACK`` of that
+    already: each step is still bounded alone, give or take a millisecond."""
     timeout = request.timeout
     try:
         if timeout is None:
             return await step
         if scope is not None:
-            scope.deadline = trio.current_time() + timeout
+            deadline = trio.current_time() + timeout
+            if deadline - scope.deadline > min(_REARM_SLACK, timeout / 100):
+                scope.deadline = deadline
             return await step
         with trio.CancelScope(deadline=trio.current_time() + timeout):
             return await step
@@ -128,9 +139,14 @@ class _Connection:
         self.closed = False  # discarded: no longer counted against the pool's bound
 
     async def write(
-        self, event: h11.Event, request: Request, scope: trio.CancelScope | None = None
+        self,
+        events: tuple[h11.Event, ...],
+        request: Request,
+        scope: trio.CancelScope | None = None,
     ) -> None:
-        data = self.h11.send(event)
+        """Send ``events`` (a request's head, body and end) in one write, one bounded step."""
+        send = self.h11.send
+        data = b"".join([send(event) or b"" for event in events])
         if data:
             await _bounded(self.stream.send_all(data), request, scope)
 
@@ -140,7 +156,8 @@ class _Connection:
         """The next h11 event, reading from the socket (each read bounded) as needed.
 
         Only a read is bounded by the timeout: events h11 already holds (a small body
-        usually arrives with its head) cost no cancel scope."""
+        usually arrives with its head) cost no cancel scope. The two sentinels are checked
+        by identity: ``isinstance`` against h11's abstract ``Event`` is slow."""
         machine = self.h11
         while True:
             try:
@@ -148,19 +165,19 @@ class _Connection:
             except h11.RemoteProtocolError as exc:
                 error = _connection_error(exc, request)
             else:
-                if isinstance(event, h11.Event):
-                    return event
-                if event is h11.PAUSED:  # only after a complete response; a bug if reached
-                    error = _connection_error(
-                        h11.RemoteProtocolError("response already complete"), request
-                    )
-                else:
+                if event is h11.NEED_DATA:
                     data = await _bounded(self.stream.receive_some(self.chunk_size), request, scope)
                     self.got_bytes = self.got_bytes or bool(data)
                     self.eof = not data
                     # h11 takes any bytes-like object; b"" tells it the peer closed.
-                    machine.receive_data(cast(bytes, data))
+                    machine.receive_data(data)  # type: ignore[arg-type]
                     continue
+                if event is not h11.PAUSED:
+                    return event  # type: ignore[return-value]
+                # only after a complete response; a bug if reached
+                error = _connection_error(
+                    h11.RemoteProtocolError("response already complete"), request
+                )
             raise error  # outside the except block: nothing chained (see ``unchained``)
 
     def reusable(self) -> bool:
@@ -186,30 +203,31 @@ class TrioResponse:
         self._request = request
         self._complete = False
         self.status: int = head.status_code
-        self.headers: Headers = Headers(head.headers.raw_items())
+        self.headers: Headers = Headers.from_raw(head.headers.raw_items())
 
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+    def aiter_bytes(self) -> AsyncIterator[bytes]:
         """Yield body bytes as they arrive.
 
         Raises :class:`APIConnectionError` if the connection breaks before the body's end
         (a body shorter than its ``Content-Length`` included) or the response was closed
         first, and :class:`APITimeoutError` if one read outlasts the request's timeout.
         """
+        return _Body(self)
+
+    async def _next_chunk(self) -> bytes:
+        """The next piece of the body; at its end the connection goes back to the pool."""
         conn = self._conn
         if conn is None:
             if self._complete:
-                return
+                raise StopAsyncIteration
             raise APIConnectionError("Response was closed before its body was read.")
         try:
-            while True:
-                event = await conn.next_event(self._request)
-                if isinstance(event, h11.Data):
-                    data = event.data
-                    yield data if type(data) is bytes else bytes(data)
-                elif isinstance(event, h11.EndOfMessage):
-                    break
-                else:
-                    raise APIConnectionError(f"Unexpected {event!r}.", request=self._request)
+            event = await conn.next_event(self._request)
+            if type(event) is h11.Data:
+                data = event.data
+                return data if type(data) is bytes else bytes(data)
+            if type(event) is not h11.EndOfMessage:
+                raise APIConnectionError(f"Unexpected {event!r}.", request=self._request)
         except BaseException:
             # Cancelled, broken or abandoned mid-body: the socket is in an unknown state.
             # (If aclose() already took the connection, it is not ours to close any more.)
@@ -220,6 +238,7 @@ class TrioResponse:
         self._conn = None
         self._complete = True
         await self._transport._release(conn)
+        raise StopAsyncIteration
 
     async def aclose(self) -> None:
         """Release the connection: back to the pool if the body was all read, else closed."""
@@ -232,6 +251,24 @@ class TrioResponse:
             if conn.h11.their_state is h11.SEND_BODY:
                 conn.h11.next_event()
         await self._transport._release(conn)  # pools it only if the exchange is complete
+
+
+class _Body:
+    """:meth:`TrioResponse.aiter_bytes` as a plain async iterator rather than an async
+    generator: trio hooks every async generator it runs (a weak-set entry made and
+    dropped), a cost each plain call would pay once. A body left half read is handled
+    by :meth:`TrioResponse.aclose`, which every caller ends with."""
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: TrioResponse) -> None:
+        self._response = response
+
+    def __aiter__(self) -> _Body:
+        return self
+
+    def __anext__(self) -> Awaitable[bytes]:
+        return self._response._next_chunk()
 
 
 class TrioTransport:
@@ -272,6 +309,9 @@ class TrioTransport:
         self._closed = False
         self.connections_opened = 0
         self._origins: dict[str, _Origin] = {}  # by scheme://authority, parsed once
+        self._heads: dict[
+            tuple[_Origin, tuple[tuple[str, str], ...]], tuple[list[tuple[bytes, bytes]], bool]
+        ] = {}
 
     async def send(self, request: Request) -> TrioResponse:
         """Send ``request`` and return once the response head is in.
@@ -401,10 +441,11 @@ class TrioTransport:
 
     async def _exchange(self, conn: _Connection, origin: _Origin, request: Request) -> h11.Response:
         """Write the whole request, then read up to the final (non-1xx) response head:
-        in one cancel scope, each write and read bounded by the timeout in turn."""
-        if request.timeout is None:
+        in one cancel scope, the write and each read bounded by the timeout in turn."""
+        timeout = request.timeout
+        if timeout is None:
             return await self._write_and_read_head(conn, origin, request, None)
-        with trio.CancelScope() as scope:
+        with trio.CancelScope(deadline=trio.current_time() + timeout) as scope:
             return await self._write_and_read_head(conn, origin, request, scope)
         raise APITimeoutError(request=request)  # the scope caught its own cancellation
 
@@ -415,25 +456,42 @@ class TrioTransport:
         request: Request,
         scope: trio.CancelScope | None,
     ) -> h11.Response:
-        headers = list(request.headers)
-        names = {name.lower() for name, _ in headers}
-        if "host" not in names:
-            headers.insert(0, ("Host", _host_header(origin)))
-        if request.body is not None and not names & {"content-length", "transfer-encoding"}:
-            headers.append(("Content-Length", str(len(request.body))))
+        headers, framed = self._head_headers(origin, request.headers)
+        body = request.body
+        if body is not None and not framed:
+            headers = [*headers, (b"Content-Length", b"%d" % len(body))]
         head = h11.Request(method=request.method, target=request.path, headers=headers)
-        await conn.write(head, request, scope)
-        if request.body:
-            await conn.write(h11.Data(data=request.body), request, scope)
-        await conn.write(h11.EndOfMessage(), request, scope)
+        events: tuple[h11.Event, ...] = (
+            (head, h11.Data(data=body), h11.EndOfMessage()) if body else (head, h11.EndOfMessage())
+        )
+        await conn.write(events, request, scope)
         while True:
             event = await conn.next_event(request, scope)
-            if isinstance(event, h11.Response):
+            if type(event) is h11.Response:
                 return event
-            if not isinstance(event, h11.InformationalResponse):
+            if type(event) is not h11.InformationalResponse:
                 raise APIConnectionError(
                     "Server closed the connection without a response.", request=request
                 )
+
+    def _head_headers(
+        self, origin: _Origin, headers: tuple[tuple[str, str], ...]
+    ) -> tuple[list[tuple[bytes, bytes]], bool]:
+        """``headers`` as bytes with ``Host`` first unless given, and whether they already
+        frame a body (``Content-Length`` or ``Transfer-Encoding``). A client sends the same
+        header tuple on most calls, so the answer is kept per origin and tuple (up to 64).
+        Text is encoded as h11 encodes it (ASCII), so a value it refuses fails the same way."""
+        key = (origin, headers)
+        found = self._heads.get(key)
+        if found is None:
+            names = {name.lower() for name, _ in headers}
+            sent = [(name.encode("ascii"), value.encode("ascii")) for name, value in headers]
+            if "host" not in names:
+                sent.insert(0, (b"Host", _host_header(origin).encode("ascii")))
+            found = (sent, bool(names & {"content-length", "transfer-encoding"}))
+            if len(self._heads) < 64:
+                self._heads[key] = found
+        return found
 
 
 def _origin(url: str) -> _Origin:
