@@ -129,11 +129,14 @@ async def best_us_async(
 
 
 async def record_answer(url: str) -> tuple[Answer, str]:
-    """A run made on the emulator, and the exact answer to its ``runs.retrieve``."""
+    """A finished run made on the emulator, and the exact answer to its ``runs.retrieve``."""
     import aiohttp
 
     async with AsyncClient(base_url=url, api_key="sk-profile", transport="aiohttp") as client:
-        run = await client.beta.threads.runs.create(THREAD, assistant_id="asst_text")
+        # polled to its end, so every later answer for it is the same bytes
+        run = await client.beta.threads.runs.create_and_poll(
+            thread_id=THREAD, assistant_id="asst_text"
+        )
         request = client._caller.builder.retrieve_run(run.id, thread_id=THREAD)
     async with (
         aiohttp.ClientSession() as session,
