@@ -17,30 +17,21 @@ from __future__ import annotations
 
 from typing import Any
 
+_CODE_INTERPRETER: dict[str, Any] = {
+    "type": "object",
+    "properties": {"file_ids": {"type": "array", "maxItems": 20, "items": {"type": "string"}}},
+}
+_VECTOR_STORE_IDS: dict[str, Any] = {"type": "array", "maxItems": 1, "items": {"type": "string"}}
+
 _TOOL_RESOURCES: dict[str, Any] = {
     "anyOf": [
         {
             "type": "object",
             "properties": {
-                "code_interpreter": {
-                    "type": "object",
-                    "properties": {
-                        "file_ids": {
-                            "type": "array",
-                            "maxItems": 20,
-                            "items": {"type": "string"},
-                        }
-                    },
-                },
+                "code_interpreter": _CODE_INTERPRETER,
                 "file_search": {
                     "type": "object",
-                    "properties": {
-                        "vector_store_ids": {
-                            "type": "array",
-                            "maxItems": 1,
-                            "items": {"type": "string"},
-                        }
-                    },
+                    "properties": {"vector_store_ids": _VECTOR_STORE_IDS},
                 },
             },
         },
@@ -54,24 +45,11 @@ _TOOL_RESOURCES_CREATING_STORES: dict[str, Any] = {
         {
             "type": "object",
             "properties": {
-                "code_interpreter": {
-                    "type": "object",
-                    "properties": {
-                        "file_ids": {
-                            "type": "array",
-                            "maxItems": 20,
-                            "items": {"type": "string"},
-                        }
-                    },
-                },
+                "code_interpreter": _CODE_INTERPRETER,
                 "file_search": {
                     "type": "object",
                     "properties": {
-                        "vector_store_ids": {
-                            "type": "array",
-                            "maxItems": 1,
-                            "items": {"type": "string"},
-                        },
+                        "vector_store_ids": _VECTOR_STORE_IDS,
                         "vector_stores": {
                             "type": "array",
                             "maxItems": 1,
