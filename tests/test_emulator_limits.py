@@ -12,7 +12,6 @@ import contextlib
 import hmac
 import json
 import logging
-import os
 import select
 import signal
 import socket
@@ -26,6 +25,7 @@ from typing import Any
 import httpx
 import pytest
 from tests._helpers.emulator import AUTH, client_for, emulator_thread
+from tests._helpers.emulator_command import EmulatorCommand
 
 from runs_emulator import EmulatorServer, EmulatorThread, start_in_thread
 from runs_emulator import _http as emulator_http
@@ -363,24 +363,11 @@ def test_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> tuple[str, str]:
     """Start the command, make a few requests, stop it: what it printed (out, err)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runs_emulator", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        port = first.rsplit(":", 1)[1].split("/")[0]
-        url = f"http://127.0.0.1:{port}/v1/threads/t/runs"
+    with EmulatorCommand(*args, env=env) as command:
+        url = command.base_url + "/threads/t/runs"
         for key in (SERVER_KEY, REJECTED):
             httpx.get(url, headers={"Authorization": f"Bearer {key}"})
-    finally:
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
-    return first + out, err
+    return command.interrupt()
 
 
 def test_the_command_prints_no_key_and_warns_when_open_to_all() -> None:

@@ -13,8 +13,6 @@ import asyncio
 import gc
 import json
 import math
-import signal
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -25,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from tests._helpers.emulator import AUTH, client_for, wait_for_status
+from tests._helpers.emulator_command import EmulatorCommand
 
 from runs_emulator import EmulatorServer, EmulatorThread, start_in_thread
 from runs_emulator._faults import FaultCounter, parse_fault
@@ -270,20 +269,11 @@ def test_the_command_refuses_bad_values_without_a_traceback(
 
 def _command_stats(*args: str) -> dict[str, Any]:
     """Start ``python -m runs_emulator`` with these options, read its stats, stop it."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runs_emulator", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().split()[-1].removesuffix("/v1")
-        return dict(httpx.get(url + "/_emulator/stats", headers=AUTH).json())
-    finally:
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
-        assert "Traceback" not in err
+    with EmulatorCommand(*args) as command:
+        url = command.base_url.removesuffix("/v1")
+        stats = dict(httpx.get(url + "/_emulator/stats", headers=AUTH).json())
+    assert "Traceback" not in command.interrupt()[1]
+    return stats
 
 
 def test_the_command_passes_the_policy_on() -> None:
