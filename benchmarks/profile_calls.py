@@ -19,6 +19,9 @@ The e2e table compares our call with the transport library doing the bare reques
   arrives.
 * **trio + h11, the same way.** The bare exchange (one ``fail_after``), then with the
   deadline moved before the read, as bounding each read alone needs.
+* **Our layers on the wire.** For both: our transport alone (send, read the body,
+  ``json.loads``), then our whole call, on the same loop and server as the bare rows, so
+  what our code costs inside a real event loop sits beside its cost in memory.
 
 Every figure is the fastest of ``--repeats`` CPU timings (``time.process_time``), taken
 in alternation so drift on the machine falls on every row alike; figures from one run
@@ -147,6 +150,33 @@ async def record_answer(url: str) -> tuple[Answer, str]:
     return answer, run.id
 
 
+def transport_and_loads(transport: Any, request: Request) -> Callable[[], Awaitable[object]]:
+    """Our transport alone: send ``request``, read the body, ``json.loads`` it."""
+
+    async def call() -> object:
+        sent = await transport.send(request)
+        body = b"".join([chunk async for chunk in sent.aiter_bytes()])
+        await sent.aclose()
+        return loads(body)
+
+    return call
+
+
+def ours_on_the_wire(client: AsyncClient, run_id: str) -> dict[str, Callable[[], Awaitable[Any]]]:
+    """The rows that time our layers in a real event loop, over the wire: our transport
+    alone, then the whole call on the same client."""
+    request = client._caller.builder.retrieve_run(run_id, thread_id=THREAD)
+    runs = client.beta.threads.runs
+
+    async def whole() -> object:
+        return await runs.retrieve(run_id, thread_id=THREAD)
+
+    return {
+        "our transport and json.loads": transport_and_loads(client._caller.transport, request),
+        "the whole call (runs.retrieve)": whole,
+    }
+
+
 def our_steps(answer: Answer, run_id: str, calls: int, repeats: int) -> Rows:
     client = AsyncClient(
         base_url="http://127.0.0.1:9/v1", api_key="sk-profile", transport=MemoryTransport(answer)
@@ -155,22 +185,13 @@ def our_steps(answer: Answer, run_id: str, calls: int, repeats: int) -> Rows:
     builder, settings, runs = caller.builder, caller.settings, client.beta.threads.runs
     request = builder.retrieve_run(run_id, thread_id=THREAD)
     response = Response(answer.status, Headers.from_raw(answer.raw_headers), answer.body)
-    transport = caller.transport
-
-    async def transport_and_loads() -> object:
-        sent = await transport.send(request)
-        body = b"".join([chunk async for chunk in sent.aiter_bytes()])
-        await sent.aclose()
-        return loads(body)
-
+    in_memory = transport_and_loads(caller.transport, request)
     return best_us(
         {
             "the whole call (runs.retrieve)": lambda: finish(
                 runs.retrieve(run_id, thread_id=THREAD)
             ),
-            "the transport and json.loads (the bare row's share)": lambda: finish(
-                transport_and_loads()
-            ),
+            "the transport and json.loads (the bare row's share)": lambda: finish(in_memory()),
             "building the request": lambda: builder.retrieve_run(run_id, thread_id=THREAD),
             "the send flow on the driver, transport included": lambda: finish(
                 caller.driver.run(settings.send_flow(request))
@@ -218,10 +239,9 @@ async def aiohttp_steps(url: str, run_id: str, calls: int, repeats: int) -> Rows
 
     client = AsyncClient(base_url=url, api_key="sk-profile", transport="aiohttp")
     request = client._caller.builder.retrieve_run(run_id, thread_id=THREAD)
-    await client.close()
     headers = list(request.headers)
     per_read = aiohttp.ClientTimeout(total=None, sock_connect=600.0, sock_read=600.0)
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600.0)) as session:
+    async with client, aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600.0)) as session:
         # the name is private: the profile must time what the transport really skips
         skip = aiohttp_transport._SKIP_AUTO_HEADERS
 
@@ -238,6 +258,7 @@ async def aiohttp_steps(url: str, run_id: str, calls: int, repeats: int) -> Rows
                 "all four (what our transport asks)": variant(
                     skip=skip, timeout=per_read, encoded=True, stream=True
                 ),
+                **ours_on_the_wire(client, run_id),
             },
             calls,
             repeats,
@@ -252,7 +273,6 @@ async def trio_steps(url: str, run_id: str, calls: int, repeats: int) -> Rows:
 
     client = AsyncClient(base_url=url, api_key="sk-profile", transport="trio")
     request = client._caller.builder.retrieve_run(run_id, thread_id=THREAD)
-    await client.close()
     parts = urlsplit(request.url)
     host, port = parts.hostname or "", parts.port or 80
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -291,6 +311,7 @@ async def trio_steps(url: str, run_id: str, calls: int, repeats: int) -> Rows:
             {
                 "bare exchange and json.loads (the floor row)": await exchange(False),
                 "+ the deadline moved before the read": await exchange(True),
+                **ours_on_the_wire(client, run_id),
             },
             calls,
             repeats,
@@ -298,6 +319,7 @@ async def trio_steps(url: str, run_id: str, calls: int, repeats: int) -> Rows:
     finally:
         for close in closers:
             await close()
+        await client.close()
 
 
 def _print(title: str, rows: Rows, *, added: bool = True) -> None:

@@ -80,7 +80,35 @@ def test_every_aiohttp_and_trio_variant_gets_the_same_run(
         tri = trio.run(prof.trio_steps, url, run_id, 2, 1)
     finally:
         prof.loads = original
-    assert len(aio) == 6 and len(tri) == 2
+    assert len(aio) == 8 and len(tri) == 4
+    assert (
+        [label for label, _ in aio[-2:]]
+        == [label for label, _ in tri[-2:]]
+        == [
+            "our transport and json.loads",
+            "the whole call (runs.retrieve)",
+        ]
+    )
     expected = original(answer.body)
-    # 8 variants x (20 warm-up + 2 timed) calls, each parsing the recorded run
-    assert len(seen) == 8 * 22 and all(parsed == expected for parsed in seen)
+    # 10 rows through json.loads (all but the whole calls, which parse with pydantic)
+    # x (20 warm-up + 2 timed) calls, each parsing the recorded run
+    assert len(seen) == 10 * 22 and all(parsed == expected for parsed in seen)
+
+
+def test_the_rows_on_the_wire_get_the_recorded_run(
+    url: str, recorded: tuple[prof.Answer, str]
+) -> None:
+    answer, run_id = recorded
+    expected = json.loads(answer.body)
+
+    async def both() -> tuple[object, Any]:
+        async with AsyncClient(base_url=url, api_key="k", transport="aiohttp") as client:
+            rows = prof.ours_on_the_wire(client, run_id)
+            return (
+                await rows["our transport and json.loads"](),
+                await rows["the whole call (runs.retrieve)"](),
+            )
+
+    parsed, run = asyncio.run(both())
+    assert parsed == expected
+    assert run.model_dump(mode="json", exclude_unset=True) == expected
