@@ -4,8 +4,6 @@ what a refusal looks like, and that no credential reaches the request log."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +11,7 @@ import httpx
 import openai
 import pytest
 from tests._helpers.emulator import emulator_thread
+from tests._helpers.emulator_command import EmulatorCommand
 
 from runs_emulator import EmulatorServer, EmulatorThread, start_in_thread
 from runs_emulator.cli import main as cli_main
@@ -297,24 +296,14 @@ def test_auth_options_that_cannot_work_are_refused(options: dict[str, Any]) -> N
 
 
 def test_the_command_serves_azure_mode() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runs_emulator", "--port", "0", "--azure", "--api-key", AZURE_KEY],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
+    with EmulatorCommand("--azure", "--api-key", AZURE_KEY) as command:
+        line = command.first_line
         assert "/openai (Azure OpenAI mode: azure_endpoint=http://127.0.0.1:" in line, line
         endpoint = line.rsplit("azure_endpoint=", 1)[1].strip().rstrip(")")
         with openai.AzureOpenAI(
             azure_endpoint=endpoint, api_version=VERSION, api_key=AZURE_KEY, max_retries=0
         ) as client:
             assert client.beta.assistants.retrieve("asst_text").id == "asst_text"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_the_command_refuses_azure_with_a_gateway_header(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 
 import httpx
 from tests._helpers.emulator import AUTH, parse_sse
+from tests._helpers.emulator_command import EmulatorCommand
 
 from runs_emulator import start_in_thread
 from runs_emulator.cli import main
@@ -40,24 +39,15 @@ def test_200_concurrent_streams_all_complete() -> None:
     assert all(sum(n == "thread.message.delta" for n, _ in e) == 20000 for e in long_ones)
 
 
-def test_module_entry_point_serves_until_terminated() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runs_emulator", "--port", "0", "--api-key", "k"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("runs emulator listening on http://127.0.0.1:")
-        base_url = line.rsplit(" ", 1)[1].strip()
+def test_module_entry_point_serves_until_interrupted() -> None:
+    with EmulatorCommand("--api-key", "k") as command:
+        assert command.first_line.startswith("runs emulator listening on http://127.0.0.1:")
+        base_url = command.base_url
         response = httpx.get(base_url + "/threads/t/runs", headers={"Authorization": "Bearer k"})
         assert response.status_code == 200
         wrong = httpx.get(base_url + "/threads/t/runs", headers={"Authorization": "Bearer x"})
         assert wrong.status_code == 401
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    assert "Traceback" not in command.interrupt()[1]
 
 
 def test_cli_reports_a_port_it_cannot_bind() -> None:

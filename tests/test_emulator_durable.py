@@ -14,8 +14,6 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from tests._helpers.emulator import AUTH, wait_for_status
+from tests._helpers.emulator_command import EmulatorCommand
 
 from runs_emulator import start_in_thread
 from runs_emulator.cli import main
@@ -33,31 +32,24 @@ TERMINAL = {"completed", "failed", "cancelled", "expired", "incomplete"}
 LIFETIME_S = 2
 
 
-class Emulator:
-    """``python -m runs_emulator --db PATH`` in a child process."""
+class Emulator(EmulatorCommand):
+    """``python -m runs_emulator --db PATH`` in a child process, killed or terminated."""
 
     def __init__(self, db: Path, *extra: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "runs_emulator", "--port", "0", "--db", str(db), *extra],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        assert "listening on" in line, line
-        self.base_url = line.split()[-1]
+        super().__init__("--db", str(db), *extra)
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, headers=AUTH, timeout=10)
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
+        self.proc.communicate(timeout=10)
 
     def stop(self) -> None:
+        """Terminate it (SIGTERM: no clean shutdown, so nothing is written on the way out)."""
         if self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            self.proc.communicate(timeout=10)
 
 
 @pytest.fixture

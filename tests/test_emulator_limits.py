@@ -13,10 +13,7 @@ import hmac
 import json
 import logging
 import select
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,14 +155,8 @@ def _send_huge(port: int, head: bytes, body_mb: int, chunked: bool) -> int | Non
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc (Linux)")
 def test_huge_bodies_leave_the_peak_rss_flat() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runs_emulator", "--port", "0", "--max-body-bytes", str(MiB)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        base_url = proc.stdout.readline().split()[-1]
+    with EmulatorCommand("--max-body-bytes", str(MiB)) as command:
+        proc, base_url = command.proc, command.base_url
         port = int(base_url.rsplit(":", 1)[1].split("/")[0])
         with httpx.Client(base_url=base_url, headers=AUTH) as client:  # warm up
             assert client.post("/threads/t/runs", json={"assistant_id": "asst_text"}).is_success
@@ -178,9 +169,6 @@ def test_huge_bodies_leave_the_peak_rss_flat() -> None:
         growth = _peak_rss_mb(proc.pid) - before
         with httpx.Client(base_url=base_url, headers=AUTH) as client:  # still serving
             assert client.get("/threads/t/runs").status_code == 200
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=10)
     assert set(statuses) <= {413, None} and 413 in statuses
     assert growth < 16, f"peak RSS grew {growth:.1f} MiB refusing three 64 MiB bodies"
 

@@ -1,4 +1,5 @@
-"""``python -m runs_emulator`` in a child process, stopped the way a user stops it (Ctrl-C).
+"""``python -m runs_emulator`` in a child process, for every test of the command: started,
+its first line read, stopped the way a user stops it (Ctrl-C).
 
 The tests of the command read what it prints and check that it exits cleanly. If it does
 not exit in time, the failure carries every thread's stack, taken with ``faulthandler``
