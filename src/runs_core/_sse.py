@@ -281,8 +281,9 @@ class SSEDecoder:
             return []
         # The last blank line ends at the last LF LF, or is the first line if ``data``
         # starts with LF and holds no LF LF. One rfind() and one split of the whole
-        # blocks is cheaper than splitting everything and walking back to the blank line
-        # (3-5% faster per event at 64 to 256-byte chunks, the same above).
+        # blocks beats splitting everything and walking back to the blank line by 2-5%
+        # per event at 64 to 256-byte chunks; at 4 KiB and up, where copying the blocks
+        # out costs more than the walk saved, it loses under 1%.
         end = data.rfind(b"\n\n") + 2
         if end == 1 and data[0] != 10:  # no blank line at all: hold it all back
             self._hold(data)
