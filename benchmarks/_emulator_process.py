@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,8 +65,36 @@ def emulator_process(timeout: float = 20.0) -> Iterator[str]:
     """Start ``python -m runs_emulator --port 0`` and yield its base URL (``.../v1``).
 
     The emulator prints ``runs emulator listening on <url>`` once bound; the process is
-    terminated (then killed if it lingers) on exit.
+    terminated (then killed if it lingers) on exit. Meanwhile a SIGTERM to this process
+    (``kill``, ``timeout``) exits through this ``finally`` as Ctrl-C does, so the
+    emulator is not left serving, unowned.
     """
+    with _exit_on_sigterm():
+        yield from _emulator(timeout)
+
+
+@contextlib.contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """While inside: SIGTERM raises ``SystemExit(143)``, unless this is not the main
+    thread or SIGTERM already has a handler (an outer ``emulator_process``, the caller's)."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _exit(signum: int, frame: object) -> None:
+    sys.exit(128 + signum)
+
+
+def _emulator(timeout: float) -> Iterator[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "runs_emulator", "--port", "0", "--step-ms", "0"],
         stdout=subprocess.PIPE,

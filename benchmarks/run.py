@@ -28,10 +28,8 @@ import argparse
 import datetime
 import json
 import platform
-import signal
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -730,22 +728,6 @@ def _targets_table(targets: list[dict[str, Any]]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``runs bench``. A SIGTERM (``kill``, ``timeout``) stops it as Ctrl-C does, through
-    its ``finally`` blocks, so the emulator processes it started stop with it."""
-    if threading.current_thread() is not threading.main_thread():
-        return _main(argv)
-    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
-    try:
-        return _main(argv)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _exit_on_signal(signum: int, frame: object) -> None:
-    sys.exit(128 + signum)
-
-
-def _main(argv: list[str] | None) -> int:
     ap = argparse.ArgumentParser(prog="runs bench", description=__doc__.splitlines()[0])
     ap.add_argument("--full", action="store_true", help="the whole set (a few minutes)")
     ap.add_argument("--json", type=Path, metavar="PATH", help="write machine-readable results")

@@ -1,9 +1,9 @@
 """A benchmark stopped with SIGTERM (``kill``, ``timeout``) takes its emulator with it.
 
-The bench runs the emulator in a child process; a bench killed without running its
-``finally`` blocks left that process serving on a port, unowned. The test starts the
-bench, reads the emulator's pid while it runs, stops the bench with SIGTERM and checks
-that both are gone.
+The bench, like every benchmark script, runs the emulator in a child process through
+``emulator_process``; a bench killed without running its ``finally`` blocks left that
+process serving on a port, unowned. The test starts the bench, reads the emulator's pid
+while it runs, stops the bench with SIGTERM and checks that both are gone.
 """
 
 from __future__ import annotations
